@@ -1,0 +1,3 @@
+from kmigrate.cli import main
+
+main()

@@ -1,0 +1,169 @@
+"""Apply fixes to a module in one transform: the rules' edits, added imports, removed unused imports."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import libcst as cst
+
+from kmigrate.engine.context import FileContext
+from kmigrate.engine.rule import Fix, ImportRequest
+
+
+def select_compatible(fixes: Sequence[Fix]) -> tuple[list[Fix], list[Fix]]:
+    """Fixes whose edits touch distinct nodes; a later fix editing a node already claimed waits."""
+    claimed: set[int] = set()
+    chosen, deferred = [], []
+    for fix in fixes:
+        ids = {id(edit.node) for edit in fix.edits}
+        if ids & claimed:
+            deferred.append(fix)
+        else:
+            claimed |= ids
+            chosen.append(fix)
+    return chosen, deferred
+
+
+def _import_line(module: str, names: list[tuple[str, str | None]]) -> cst.SimpleStatementLine:
+    aliases = [
+        cst.ImportAlias(cst.Name(name), asname=cst.AsName(cst.Name(alias)) if alias else None) for name, alias in names
+    ]
+    parts = module.split(".")
+    node: cst.BaseExpression = cst.Name(parts[0])
+    for part in parts[1:]:
+        node = cst.Attribute(node, cst.Name(part))
+    return cst.SimpleStatementLine([cst.ImportFrom(module=node, names=aliases)])
+
+
+class _Applier(cst.CSTTransformer):
+    def __init__(self, edits, remove_aliases, add_aliases, insert_after, insert_at_top):
+        super().__init__()
+        self.edits = edits
+        self.remove_aliases = remove_aliases  # set of ImportAlias nodes
+        self.add_aliases = add_aliases  # ImportFrom -> [(name, alias)]
+        self.insert_after = insert_after  # statement line -> [lines]
+        self.insert_at_top = insert_at_top  # [lines] when the module has no import to follow
+
+    def on_leave(self, original_node, updated_node):
+        edit = self.edits.get(original_node)
+        if edit is not None:
+            result = edit.build(updated_node)
+            if isinstance(result, (list, tuple)):
+                return cst.FlattenSentinel(result)
+            return result
+        if isinstance(original_node, (cst.Import, cst.ImportFrom)):
+            return self._rewrite_import(original_node, updated_node)
+        if isinstance(original_node, cst.SimpleStatementLine):
+            if not updated_node.body:
+                following = self.insert_after.get(original_node)
+                return cst.FlattenSentinel(following) if following else cst.RemovalSentinel.REMOVE
+            following = self.insert_after.get(original_node)
+            if following:
+                return cst.FlattenSentinel([updated_node, *following])
+        if isinstance(original_node, cst.IndentedBlock) and not updated_node.body:
+            return updated_node.with_changes(body=[cst.SimpleStatementLine([cst.Pass()])])
+        if isinstance(original_node, cst.Module) and self.insert_at_top:
+            return _insert_top(updated_node, self.insert_at_top)
+        return updated_node
+
+    def _rewrite_import(self, original, updated):
+        if isinstance(updated.names, cst.ImportStar):
+            return updated
+        kept = [a for o, a in zip(original.names, updated.names) if o not in self.remove_aliases]
+        added = self.add_aliases.get(original, ())
+        if not kept and not added:
+            return cst.RemovalSentinel.REMOVE
+        if len(kept) == len(updated.names) and not added:
+            return updated
+        names = list(kept)
+        for name, alias in added:
+            names.append(cst.ImportAlias(cst.Name(name), asname=cst.AsName(cst.Name(alias)) if alias else None))
+        separator = next(
+            (a.comma for a in updated.names if isinstance(a.comma, cst.Comma)),
+            cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")),
+        )
+        trailing = updated.names[-1].comma  # a trailing comma of a parenthesised list stays
+        fixed = [a if isinstance(a.comma, cst.Comma) else a.with_changes(comma=separator) for a in names[:-1]]
+        fixed.append(names[-1].with_changes(comma=trailing))
+        return updated.with_changes(names=fixed)
+
+
+def _insert_top(module: cst.Module, lines: list[cst.SimpleStatementLine]) -> cst.Module:
+    body = list(module.body)
+    index = 0
+    # After a docstring and ``from __future__`` imports.
+    while index < len(body) and isinstance(body[index], cst.SimpleStatementLine):
+        first = body[index].body[0] if body[index].body else None
+        if index == 0 and isinstance(first, cst.Expr) and isinstance(first.value, (cst.SimpleString, cst.ConcatenatedString)):
+            index += 1
+        elif isinstance(first, cst.ImportFrom) and first.module is not None and getattr(first.module, "value", None) == "__future__":
+            index += 1
+        else:
+            break
+    return module.with_changes(body=[*body[:index], *lines, *body[index:]])
+
+
+def _inside(ctx: FileContext, node: cst.CSTNode, replaced: set) -> bool:
+    if node in replaced:
+        return True
+    return any(a in replaced for a in ctx.ancestors(node))
+
+
+def apply_fixes(ctx: FileContext, fixes: Sequence[Fix], replaced_imports: frozenset[str]) -> cst.Module:
+    edits = {edit.node: edit for fix in fixes for edit in fix.edits}
+    replaced = set(edits)
+    resolver = ctx.resolver
+    planner = ctx.imports
+
+    # Imports the applied fixes need.
+    add_aliases: dict[cst.ImportFrom, list[tuple[str, str | None]]] = {}
+    new_names: dict[str, list[tuple[str, str | None]]] = {}
+    requests: list[ImportRequest] = []
+    for fix in fixes:
+        for request in fix.imports:
+            if request not in requests:
+                requests.append(request)
+    for request in requests:
+        plan = planner.plan(request)
+        entry = (request.name, plan.alias)
+        if plan.add_to is not None:
+            if entry not in add_aliases.setdefault(plan.add_to, []):
+                add_aliases[plan.add_to].append(entry)
+        elif plan.new_statement:
+            if entry not in new_names.setdefault(request.module, []):
+                new_names[request.module].append(entry)
+
+    # Imports the fixes leave unused (only names the rules replace, never others).
+    remove_aliases: set[cst.ImportAlias] = set()
+    uses_by_name: dict[str, list[cst.Name]] = {}
+    for name_node in resolver.name_scopes:
+        uses_by_name.setdefault(name_node.value, []).append(name_node)
+    for statement, scope in resolver.imports:
+        if isinstance(statement, cst.Import) or isinstance(statement.names, cst.ImportStar):
+            continue
+        for alias in statement.names:
+            if alias.name.value not in replaced_imports:
+                continue
+            bound = alias.asname.name.value if alias.asname is not None else alias.name.value
+            binding = next((b for b in scope.bindings.get(bound, ()) if b.node is alias), None)
+            if binding is None or binding.qualname is None or not binding.qualname.startswith("keras"):
+                continue
+            live = [
+                n for n in uses_by_name.get(bound, ())
+                if resolver.resolve_name(n) == binding.qualname and not _inside(ctx, n, replaced)
+            ]
+            if not live:
+                remove_aliases.add(alias)
+
+    insert_after: dict[cst.CSTNode, list[cst.SimpleStatementLine]] = {}
+    insert_at_top: list[cst.SimpleStatementLine] = []
+    if new_names:
+        lines = [_import_line(module, names) for module, names in new_names.items()]
+        anchor = planner.last_keras_import() or (planner.module_imports[-1] if planner.module_imports else None)
+        anchor_line = ctx.statement_of(anchor) if anchor is not None else None
+        if anchor_line is not None:
+            insert_after[anchor_line] = lines
+        else:
+            insert_at_top = lines
+
+    return ctx.module.visit(_Applier(edits, remove_aliases, add_aliases, insert_after, insert_at_top))

@@ -1,0 +1,196 @@
+"""One file through the stages: bytes pre-filter → CPython syntax check → ``ast`` import scan →
+LibCST parse → one resolving pass → rules → fixes → compile check → positions for findings."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from typing import Any
+
+import libcst as cst
+from libcst.metadata.position_provider import PositionProvidingCodegenState
+
+from kmigrate.engine import apply, source
+from kmigrate.engine.context import FileContext
+from kmigrate.engine.resolve import Resolver
+from kmigrate.engine.rule import SAFE, Finding, Fix, Registry
+
+UNANALYSABLE = "KM001"
+MAX_FIX_ROUNDS = 8
+_NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Za-z]+[0-9]*(?:\s*,\s*[A-Za-z]+[0-9]*)*))?", re.I)
+
+
+@dataclasses.dataclass
+class Options:
+    fix: bool = False
+    unsafe_fixes: bool = False
+    rule_options: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+    def applies(self, fix: Fix | None) -> bool:
+        return fix is not None and (fix.applicability == SAFE or self.unsafe_fixes)
+
+
+@dataclasses.dataclass
+class FileResult:
+    path: str
+    findings: list[Finding] = dataclasses.field(default_factory=list)
+    fixed: list[Finding] = dataclasses.field(default_factory=list)  # findings whose fix was applied
+    new_data: bytes | None = None  # the fixed file, when it differs
+    analysed: bool = False  # went through LibCST
+
+
+class _Positions:
+    """Stands in for a metadata provider: LibCST's position codegen writes into ``_computed``."""
+
+    def __init__(self):
+        self._computed: dict[cst.CSTNode, Any] = {}
+
+
+def code_and_positions(module: cst.Module) -> tuple[str, dict]:
+    """Generate the module's code and every node's position in the same codegen."""
+    positions = _Positions()
+    state = PositionProvidingCodegenState(
+        default_indent=module.default_indent, default_newline=module.default_newline, provider=positions
+    )
+    module._codegen(state)
+    return "".join(state.tokens), positions._computed
+
+
+def _unanalysable(path: str, exc: source.Unanalysable) -> Finding:
+    finding = Finding(UNANALYSABLE, exc.message, cst.Module([]), None, path)
+    finding.line, finding.column = exc.line, exc.column
+    finding.end_line, finding.end_column = exc.line, exc.column
+    return finding
+
+
+def _suppressed(finding: Finding, lines: list[str]) -> bool:
+    if not 1 <= finding.line <= len(lines):
+        return False
+    match = _NOQA.search(lines[finding.line - 1])
+    if match is None:
+        return False
+    codes = match.group("codes")
+    if not codes:
+        return True
+    return any(finding.code.startswith(c.strip().upper()) for c in codes.split(","))
+
+
+def _place(findings: list[Finding], positions: dict, path: str) -> bool:
+    """Fill in positions; False when a finding's node is not in this tree."""
+    for finding in findings:
+        where = positions.get(finding.node)
+        if where is None:
+            return False
+        finding.path = path
+        finding.line, finding.column = where.start.line, where.start.column + 1
+        finding.end_line, finding.end_column = where.end.line, where.end.column + 1
+    return True
+
+
+def run_rules(module: cst.Module, text: str, path: str, registry: Registry, watched: frozenset[str], star: bool,
+              rule_options: dict[str, Any]) -> tuple[FileContext, list[Finding]]:
+    star_names = registry.trigger_names if star else frozenset()
+    resolver = Resolver(watched | star_names, registry.node_types, star_names)
+    module.visit(resolver)
+    ctx = FileContext(path, text, module, resolver, rule_options)
+    findings: list[Finding] = []
+    call_index = registry.call_index
+    for call in resolver.calls:
+        qualname = resolver.qualified_name(call.func)
+        if qualname is not None:
+            for rule in call_index.get(qualname, ()):
+                findings.extend(rule.check_call(ctx, call, qualname))
+    node_index = registry.node_index
+    for node in resolver.nodes:
+        for rule in node_index.get(type(node), ()):
+            findings.extend(rule.check_node(ctx, node))
+    for rule in registry.rules:
+        findings.extend(rule.finish(ctx))
+    return ctx, findings
+
+
+def _compiles(data: bytes, path: str) -> bool:
+    try:
+        compile(data, path, "exec", dont_inherit=True)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    return True
+
+
+def analyse(data: bytes, path: str, registry: Registry, options: Options, explicit: bool = False) -> FileResult | None:
+    """Findings for one file (and its fixed bytes with ``options.fix``); None when it is not Keras code."""
+    result = FileResult(path)
+    if not explicit and b"keras" not in data:
+        return None
+    try:
+        text = source.decode(data)
+        tree = source.syntax_check(data, text, path)
+    except source.Unanalysable as exc:
+        result.findings.append(_unanalysable(path, exc))
+        return result
+    watched, star = source.keras_import_names(tree)
+    if not watched and not star:
+        return result
+    try:
+        module = cst.parse_module(data)
+    except (cst.ParserSyntaxError, RecursionError, MemoryError) as exc:
+        message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        result.findings.append(_unanalysable(path, source.Unanalysable(f"LibCST cannot parse this file: {message}")))
+        return result
+    result.analysed = True
+    lines = text.splitlines() if b"noqa" in data.lower() else None
+    original = module
+    fixed_code: str | None = None
+    findings: list[Finding] = []
+    placed = False
+    for _ in range(MAX_FIX_ROUNDS):
+        ctx, findings = run_rules(module, text, path, registry, watched, star, options.rule_options)
+        placed = False
+        if lines is not None and findings:
+            _, positions = code_and_positions(module)
+            placed = _place(findings, positions, path)
+            findings = [f for f in findings if not _suppressed(f, lines)]
+        to_apply = [f for f in findings if options.fix and options.applies(f.fix)]
+        if not to_apply:
+            break
+        chosen, deferred = apply.select_compatible([f.fix for f in to_apply])
+        module, chosen = _apply_compiling(ctx, chosen, registry, path)
+        if not chosen:
+            break
+        applied = {id(fix) for fix in chosen}
+        result.fixed.extend(f for f in to_apply if id(f.fix) in applied)
+        findings = [f for f in findings if id(f.fix) not in applied]
+        fixed_code, positions = code_and_positions(module)
+        text = fixed_code
+        if lines is not None:
+            lines = fixed_code.splitlines()
+        placed = _place(findings, positions, path)
+        if not deferred and placed:
+            break
+        # Deferred fixes, or findings whose node the fixes rebuilt: analyse the fixed module again.
+    if findings and not placed:
+        _, positions = code_and_positions(module)
+        _place(findings, positions, path)
+    result.findings = findings
+    if module is not original:
+        new_data = (fixed_code if fixed_code is not None else module.code).encode(module.encoding)
+        if new_data != data:
+            result.new_data = new_data
+    return result
+
+
+def _apply_compiling(ctx: FileContext, fixes: list[Fix], registry: Registry, path: str):
+    """Apply the fixes; if the result does not compile, keep only the fixes that compile one by one."""
+    module = apply.apply_fixes(ctx, fixes, registry.replaced_imports)
+    if _compiles(module.bytes, path):
+        return module, fixes
+    good = [fix for fix in fixes if _compiles(apply.apply_fixes(ctx, [fix], registry.replaced_imports).bytes, path)]
+    for fix in fixes:
+        if fix not in good:
+            fix.description += " (not applied: the rewrite would not compile)"
+    if not good:
+        return ctx.module, []
+    module = apply.apply_fixes(ctx, good, registry.replaced_imports)
+    if not _compiles(module.bytes, path):
+        return ctx.module, []
+    return module, good

@@ -1,0 +1,1 @@
+"""Findings on stdout in a format, the summary line on stderr."""
