@@ -137,14 +137,20 @@ def positional_arg(arg: cst.Arg) -> cst.Arg:
     return arg.with_changes(keyword=None, equal=cst.MaybeSentinel.DEFAULT)
 
 
+def _has_comment(node: cst.CSTNode) -> bool:
+    return "#" in cst.Module([]).code_for_node(node)
+
+
 def join_args(args: list[cst.Arg]) -> list[cst.Arg]:
-    """Commas between arguments (kept where they were, ``, `` where new), none after the last."""
+    """Commas between arguments on one line; a comma that carries a comment stays as it was."""
     joined = []
     for index, arg in enumerate(args):
+        comma = arg.comma
+        keep = isinstance(comma, cst.Comma) and _has_comment(comma)
         if index < len(args) - 1:
-            if not isinstance(arg.comma, cst.Comma):
+            if not keep:
                 arg = arg.with_changes(comma=cst.Comma(whitespace_after=_SPACE))
-        elif isinstance(arg.comma, cst.Comma) and "#" not in cst.Module([]).code_for_node(arg.comma):
+        elif not keep:
             arg = arg.with_changes(comma=cst.MaybeSentinel.DEFAULT)
         joined.append(arg)
     return joined
@@ -203,8 +209,13 @@ def wrap_output_mask(ctx: FileContext, node: cst.BaseExpression) -> cst.BaseExpr
 
 
 def build_layer_call(ctx: FileContext, replacement: Replacement, layer_ref: cst.BaseExpression,
-                     bound: BoundCall, inputs: cst.Arg | None, name_param: str = "name") -> cst.Call:
-    """``Layer(args)(inputs)`` — or just ``Layer(args)`` when ``inputs`` is None."""
+                     bound: BoundCall, inputs: cst.Arg | None, name_param: str = "name",
+                     template: cst.Call | None = None) -> cst.Call:
+    """``Layer(args)(inputs)`` — or just ``Layer(args)`` when ``inputs`` is None.
+
+    The layer's arguments go on one line; a multi-line call keeps its inputs on their own lines
+    (and the comments there) when ``template`` is the call being replaced.
+    """
     layer_args: list[cst.Arg] = []
     for k1, k3 in replacement.layer_args:
         arg = bound.args.get(k1)
@@ -229,6 +240,18 @@ def build_layer_call(ctx: FileContext, replacement: Replacement, layer_ref: cst.
     layer = cst.Call(func=layer_ref, args=join_args(layer_args))
     if inputs is None:
         return layer
+    comma = inputs.comma
+    multiline = isinstance(comma, cst.Comma) and (
+        _has_comment(comma) or isinstance(comma.whitespace_after, cst.ParenthesizedWhitespace))
+    if multiline and template is not None:
+        # The closing parenthesis keeps the indentation it had after the call's last argument.
+        last = template.args[-1]
+        closing = last.comma.whitespace_after if isinstance(last.comma, cst.Comma) else last.whitespace_after_arg
+        after = comma.whitespace_after
+        if isinstance(after, cst.ParenthesizedWhitespace) and isinstance(closing, cst.ParenthesizedWhitespace):
+            comma = comma.with_changes(whitespace_after=after.with_changes(indent=closing.indent, last_line=closing.last_line))
+        return cst.Call(func=layer, args=[positional_arg(inputs).with_changes(comma=comma)],
+                        whitespace_before_args=template.whitespace_before_args)
     return cst.Call(func=layer, args=[positional_arg(inputs).with_changes(comma=cst.MaybeSentinel.DEFAULT)])
 
 
@@ -270,7 +293,7 @@ def merge_finding(ctx: FileContext, code: str, node: cst.Call, split, replacemen
 
     def build(updated: cst.CSTNode) -> cst.CSTNode:
         bound, inputs = split(updated)
-        new = build_layer_call(ctx, replacement, layer_ref, bound, inputs)
+        new = build_layer_call(ctx, replacement, layer_ref, bound, inputs, template=updated)
         return new.with_changes(lpar=updated.lpar, rpar=updated.rpar)
 
     fix = None
