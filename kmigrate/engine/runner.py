@@ -161,7 +161,7 @@ def unified_diff(old: bytes, new: bytes, path: str) -> str:
         return data.decode("utf-8", errors="surrogateescape").splitlines(keepends=True)
 
     out = []
-    for line in difflib.unified_diff(lines(old), lines(new), f"a/{path}", f"b/{path}"):
+    for line in difflib.unified_diff(lines(old), lines(new), path, path):
         out.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
     return "".join(out)
 
