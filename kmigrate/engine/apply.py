@@ -6,20 +6,23 @@ from collections.abc import Sequence
 
 import libcst as cst
 
+from kmigrate.engine import tree
 from kmigrate.engine.context import FileContext
-from kmigrate.engine.rule import Fix, ImportRequest
+from kmigrate.engine.rule import Edit, Fix, ImportRequest
 
 
 def select_compatible(fixes: Sequence[Fix]) -> tuple[list[Fix], list[Fix]]:
-    """Fixes whose edits touch distinct nodes; a later fix editing a node already claimed waits."""
-    claimed: set[int] = set()
+    """Fixes whose edits touch distinct nodes; a later fix editing a node already claimed waits.
+
+    Fixes may share one Edit object (e.g. a helper function several fixes need): it is applied once.
+    """
+    claimed: dict[int, Edit] = {}
     chosen, deferred = [], []
     for fix in fixes:
-        ids = {id(edit.node) for edit in fix.edits}
-        if ids & claimed:
+        if any(claimed.get(id(edit.node), edit) is not edit for edit in fix.edits):
             deferred.append(fix)
         else:
-            claimed |= ids
+            claimed.update((id(edit.node), edit) for edit in fix.edits)
             chosen.append(fix)
     return chosen, deferred
 
@@ -35,24 +38,36 @@ def _import_line(module: str, names: list[tuple[str, str | None]]) -> cst.Simple
     return cst.SimpleStatementLine([cst.ImportFrom(module=node, names=aliases)])
 
 
-class _Applier(cst.CSTTransformer):
+class _Applier:
+    """The rewrite callback of ``tree.rebuild``: edits, import changes, emptied statements."""
+
     def __init__(self, edits, remove_aliases, add_aliases, insert_after, insert_at_top):
-        super().__init__()
         self.edits = edits
         self.remove_aliases = remove_aliases  # set of ImportAlias nodes
         self.add_aliases = add_aliases  # ImportFrom -> [(name, alias)]
         self.insert_after = insert_after  # statement line -> [lines]
         self.insert_at_top = insert_at_top  # [lines] when the module has no import to follow
 
-    def on_leave(self, original_node, updated_node):
+    def __call__(self, original_node, updated_node):
+        if isinstance(original_node, (cst.Import, cst.ImportFrom)):
+            # Names removed or added first, so that a fix rewriting the statement itself (e.g. its
+            # module path) composes with them in the same round.
+            updated_node = self._rewrite_import(original_node, updated_node)
+            if isinstance(updated_node, cst.RemovalSentinel):
+                return updated_node
         edit = self.edits.get(original_node)
         if edit is not None:
             result = edit.build(updated_node)
+            following = self.insert_after.get(original_node) if isinstance(original_node, cst.SimpleStatementLine) else None
+            if following:  # new import lines anchored on a line that a fix replaces
+                if isinstance(result, cst.RemovalSentinel):
+                    result = []
+                result = [*(result if isinstance(result, (list, tuple)) else [result]), *following]
             if isinstance(result, (list, tuple)):
                 return cst.FlattenSentinel(result)
             return result
         if isinstance(original_node, (cst.Import, cst.ImportFrom)):
-            return self._rewrite_import(original_node, updated_node)
+            return updated_node
         if isinstance(original_node, cst.SimpleStatementLine):
             if not updated_node.body:
                 following = self.insert_after.get(original_node)
@@ -111,7 +126,7 @@ def _inside(ctx: FileContext, node: cst.CSTNode, replaced: set) -> bool:
 
 def apply_fixes(ctx: FileContext, fixes: Sequence[Fix], replaced_imports: frozenset[str]) -> cst.Module:
     edits = {edit.node: edit for fix in fixes for edit in fix.edits}
-    replaced = set(edits)
+    replaced = {node for node, edit in edits.items() if not edit.keeps_node}
     resolver = ctx.resolver
     planner = ctx.imports
 
@@ -166,4 +181,7 @@ def apply_fixes(ctx: FileContext, fixes: Sequence[Fix], replaced_imports: frozen
         else:
             insert_at_top = lines
 
-    return ctx.module.visit(_Applier(edits, remove_aliases, add_aliases, insert_after, insert_at_top))
+    targets = {*edits, *remove_aliases, *add_aliases, *insert_after, ctx.module}
+    targets |= {ctx.parent(alias) for alias in remove_aliases}
+    applier = _Applier(edits, remove_aliases, add_aliases, insert_after, insert_at_top)
+    return tree.rebuild(ctx.module, targets, ctx.resolver.parents, applier)

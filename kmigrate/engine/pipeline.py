@@ -8,9 +8,9 @@ import re
 from typing import Any
 
 import libcst as cst
-from libcst.metadata.position_provider import PositionProvidingCodegenState
 
 from kmigrate.engine import apply, source
+from kmigrate.engine.positions import code_and_spans
 from kmigrate.engine.context import FileContext
 from kmigrate.engine.resolve import Resolver
 from kmigrate.engine.rule import SAFE, Finding, Fix, Registry
@@ -25,6 +25,7 @@ class Options:
     fix: bool = False
     unsafe_fixes: bool = False
     rule_options: dict[str, Any] = dataclasses.field(default_factory=dict)
+    py2: bool = False  # convert Python 2 syntax first (kmigrate.py2)
 
     def applies(self, fix: Fix | None) -> bool:
         return fix is not None and (fix.applicability == SAFE or self.unsafe_fixes)
@@ -39,21 +40,9 @@ class FileResult:
     analysed: bool = False  # went through LibCST
 
 
-class _Positions:
-    """Stands in for a metadata provider: LibCST's position codegen writes into ``_computed``."""
-
-    def __init__(self):
-        self._computed: dict[cst.CSTNode, Any] = {}
-
-
-def code_and_positions(module: cst.Module) -> tuple[str, dict]:
-    """Generate the module's code and every node's position in the same codegen."""
-    positions = _Positions()
-    state = PositionProvidingCodegenState(
-        default_indent=module.default_indent, default_newline=module.default_newline, provider=positions
-    )
-    module._codegen(state)
-    return "".join(state.tokens), positions._computed
+def code_and_positions(module: cst.Module, nodes=()) -> tuple[str, dict]:
+    """Generate the module's code and the positions of ``nodes`` in the same codegen."""
+    return code_and_spans(module, nodes)
 
 
 def _unanalysable(path: str, exc: source.Unanalysable) -> Finding:
@@ -82,8 +71,8 @@ def _place(findings: list[Finding], positions: dict, path: str) -> bool:
         if where is None:
             return False
         finding.path = path
-        finding.line, finding.column = where.start.line, where.start.column + 1
-        finding.end_line, finding.end_column = where.end.line, where.end.column + 1
+        finding.line, finding.column = where.line, where.column + 1
+        finding.end_line, finding.end_column = where.end_line, where.end_column + 1
     return True
 
 
@@ -91,7 +80,7 @@ def run_rules(module: cst.Module, text: str, path: str, registry: Registry, watc
               rule_options: dict[str, Any]) -> tuple[FileContext, list[Finding]]:
     star_names = registry.trigger_names if star else frozenset()
     resolver = Resolver(watched | star_names, registry.node_types, star_names)
-    module.visit(resolver)
+    resolver.run(module)
     ctx = FileContext(path, text, module, resolver, rule_options)
     findings: list[Finding] = []
     call_index = registry.call_index
@@ -122,21 +111,74 @@ def analyse(data: bytes, path: str, registry: Registry, options: Options, explic
     result = FileResult(path)
     if not explicit and b"keras" not in data:
         return None
+    original = data
+    conversion: Finding | None = None
     try:
         text = source.decode(data)
-        tree = source.syntax_check(data, text, path)
+        try:
+            tree = source.syntax_check(data, text, path)
+        except source.Unanalysable as exc:
+            if not (options.py2 and exc.convertible):
+                raise
+            data, text, tree, conversion = _convert_python2(data, text, path, exc, options)
     except source.Unanalysable as exc:
         result.findings.append(_unanalysable(path, exc))
         return result
-    watched, star = source.keras_import_names(tree)
-    if not watched and not star:
-        return result
+    # No Keras 1 name any rule looks for, or no Keras import: nothing to parse with LibCST.
+    watched, star = source.keras_import_names(tree) if registry.mentions_trigger(data) else ((), False)
+    if watched or star:
+        try:
+            _analyse_module(result, data, text, path, registry, options, watched, star)
+        except (RecursionError, MemoryError) as exc:
+            # LibCST and its visitors recurse per nesting level; CPython's own limits are looser.
+            cause = "maximum recursion depth exceeded" if isinstance(exc, RecursionError) else "out of memory"
+            return FileResult(path, [_unanalysable(path, source.Unanalysable(
+                f"too deeply nested or too complex to analyse: LibCST gave up ({cause})"))])
+    if conversion is not None:
+        for finding in result.findings:
+            finding.message += " (in the --py2 conversion of this file)"
+        if options.fix:
+            result.fixed.insert(0, conversion)
+            if result.new_data is None:
+                result.new_data = data
+        else:
+            result.findings.insert(0, conversion)
+    if result.new_data is not None and result.new_data == original:
+        result.new_data = None
+    return result
+
+
+def _convert_python2(data: bytes, text: str, path: str, exc: source.Unanalysable, options: Options):
+    """``--py2``: the file converted with fissix (checked with compile()), and the KM001 finding that says so."""
+    from kmigrate import py2
+
+    try:
+        converted = py2.convert(text, path)
+    except py2.ConversionError as error:
+        raise source.Unanalysable(f"{exc.message} (--py2 could not convert it: {error})", exc.line, exc.column) from None
+    encoding = source.encoding_of(data)
+    try:
+        new_data = converted.encode(encoding)
+    except UnicodeEncodeError:
+        raise source.Unanalysable(f"{exc.message} (--py2: the converted code is not encodable as {encoding})",
+                                  exc.line, exc.column) from None
+    tree = source.syntax_check(new_data, converted, path)
+    what = exc.construct or "Python 2 syntax"
+    finding = _unanalysable(path, source.Unanalysable(
+        f"Python 2 syntax ({what} on line {exc.line}): converted to Python 3 with --py2; the Keras rules ran on"
+        f" the converted code", exc.line, exc.column))
+    finding.fix = Fix(SAFE, "convert the Python 2 syntax to Python 3 (fissix)", [])
+    return new_data, converted, tree, finding
+
+
+def _analyse_module(result: FileResult, data: bytes, text: str, path: str, registry: Registry, options: Options,
+                    watched: frozenset[str], star: bool) -> None:
     try:
         module = cst.parse_module(data)
-    except (cst.ParserSyntaxError, RecursionError, MemoryError) as exc:
+    except cst.ParserSyntaxError as exc:
         message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         result.findings.append(_unanalysable(path, source.Unanalysable(f"LibCST cannot parse this file: {message}")))
-        return result
+        return
     result.analysed = True
     lines = text.splitlines() if b"noqa" in data.lower() else None
     original = module
@@ -147,7 +189,7 @@ def analyse(data: bytes, path: str, registry: Registry, options: Options, explic
         ctx, findings = run_rules(module, text, path, registry, watched, star, options.rule_options)
         placed = False
         if lines is not None and findings:
-            _, positions = code_and_positions(module)
+            _, positions = code_and_positions(module, [f.node for f in findings])
             placed = _place(findings, positions, path)
             findings = [f for f in findings if not _suppressed(f, lines)]
         to_apply = [f for f in findings if options.fix and options.applies(f.fix)]
@@ -160,7 +202,7 @@ def analyse(data: bytes, path: str, registry: Registry, options: Options, explic
         applied = {id(fix) for fix in chosen}
         result.fixed.extend(f for f in to_apply if id(f.fix) in applied)
         findings = [f for f in findings if id(f.fix) not in applied]
-        fixed_code, positions = code_and_positions(module)
+        fixed_code, positions = code_and_positions(module, [f.node for f in findings])
         text = fixed_code
         if lines is not None:
             lines = fixed_code.splitlines()
@@ -169,14 +211,13 @@ def analyse(data: bytes, path: str, registry: Registry, options: Options, explic
             break
         # Deferred fixes, or findings whose node the fixes rebuilt: analyse the fixed module again.
     if findings and not placed:
-        _, positions = code_and_positions(module)
+        _, positions = code_and_positions(module, [f.node for f in findings])
         _place(findings, positions, path)
     result.findings = findings
     if module is not original:
         new_data = (fixed_code if fixed_code is not None else module.code).encode(module.encoding)
         if new_data != data:
             result.new_data = new_data
-    return result
 
 
 def _apply_compiling(ctx: FileContext, fixes: list[Fix], registry: Registry, path: str):

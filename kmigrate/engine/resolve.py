@@ -12,6 +12,8 @@ import dataclasses
 
 import libcst as cst
 
+from kmigrate.engine.tree import walk
+
 MODULE, FUNCTION, CLASS, LAMBDA, COMPREHENSION = "module", "function", "class", "lambda", "comprehension"
 
 
@@ -71,7 +73,7 @@ def _target_names(target: cst.BaseExpression):
         yield from _target_names(target.value)
 
 
-class Resolver(cst.CSTVisitor):
+class Resolver:
     """Collects everything in one traversal; see the module docstring.
 
     ``watched`` are the bare names worth recording uses of (the names Keras imports bind, and the
@@ -79,7 +81,6 @@ class Resolver(cst.CSTVisitor):
     """
 
     def __init__(self, watched: frozenset[str], node_types: tuple[type, ...], star_names: frozenset[str]):
-        super().__init__()
         self.watched = watched
         self.node_types = node_types
         self.star_names = star_names
@@ -89,26 +90,26 @@ class Resolver(cst.CSTVisitor):
         self.nodes: list[cst.CSTNode] = []
         self.imports: list[tuple[cst.CSTNode, Scope]] = []
         self.module_scope: Scope | None = None
-        self._stack: list[cst.CSTNode] = []
         self._scope: Scope | None = None
         self._in_import = 0
         self._scope_of_node: dict[cst.CSTNode, Scope] = {}
         self.scopes: list[Scope] = []
 
     # -- generic traversal -------------------------------------------------------------------
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        if self._stack:
-            self.parents[node] = self._stack[-1]
-        self._stack.append(node)
+    def run(self, module: cst.Module) -> Resolver:
+        walk(module, self._visit, self._leave)
+        return self
+
+    def _visit(self, node: cst.CSTNode, parent: cst.CSTNode | None) -> None:
+        if parent is not None:
+            self.parents[node] = parent
         handler = _VISIT.get(type(node))
         if handler is not None:
             handler(self, node)
         if isinstance(node, self.node_types):
             self.nodes.append(node)
-        return True
 
-    def on_leave(self, original_node: cst.CSTNode) -> None:
-        self._stack.pop()
+    def _leave(self, original_node: cst.CSTNode) -> None:
         if original_node in self._scope_of_node:
             self._scope = self._scope.parent
         elif isinstance(original_node, (cst.Import, cst.ImportFrom)):

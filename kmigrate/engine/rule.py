@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import importlib
 import pkgutil
+import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, ClassVar
 
@@ -45,6 +46,9 @@ class Edit:
 
     node: cst.CSTNode
     build: Builder
+    #: The build keeps the updated node whole and only adds statements around it: the names inside
+    #: stay in use (the imports they need are not removed).
+    keeps_node: bool = False
 
 
 @dataclasses.dataclass
@@ -117,6 +121,12 @@ class Registry:
         self.node_types = tuple(self.node_index)
         self.trigger_names = frozenset().union(*(r.trigger_names for r in self.rules)) if self.rules else frozenset()
         self.replaced_imports = frozenset().union(*(r.replaced_imports for r in self.rules)) if self.rules else frozenset()
+        names = sorted(self.trigger_names, key=len, reverse=True)
+        self._trigger = re.compile(rb"\b(?:" + b"|".join(re.escape(n.encode()) for n in names) + rb")\b") if names else None
+
+    def mentions_trigger(self, data: bytes) -> bool:
+        """The bytes pre-filter: does the file mention a name some selected rule looks for?"""
+        return self._trigger is not None and self._trigger.search(data) is not None
 
     def selected(self, codes: Iterable[str]) -> Registry:
         wanted = set(codes)

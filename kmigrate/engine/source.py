@@ -18,8 +18,11 @@ _PY2_HINTS = (
     ("multiple exception types must be parenthesized", "a Python 2 'except X, e' clause"),
     ("leading zeros in decimal integer literals", "a Python 2 octal literal"),
     ("invalid decimal literal", None),
+    ("Function parameters cannot be parenthesized", "a Python 2 tuple parameter"),
     ("inconsistent use of tabs and spaces in indentation", "Python 2 mixed tab/space indentation"),
 )
+# CPython's messages for its nesting limits: a file kmigrate cannot analyse whatever the syntax.
+_NESTING_LIMITS = ("too many nested parentheses", "too many levels of indentation", "too many statically nested blocks")
 _PY2_PATTERNS = (
     (re.compile(r"^\s*print\s+[^(=\s]"), "a Python 2 print statement"),
     (re.compile(r"<>"), "the Python 2 '<>' operator"),
@@ -36,26 +39,41 @@ _PY2_PATTERNS = (
 class Unanalysable(Exception):
     """The file cannot be analysed; the message is KM001's."""
 
-    def __init__(self, message: str, line: int = 1, column: int = 1):
+    def __init__(self, message: str, line: int = 1, column: int = 1, convertible: bool = False,
+                 construct: str | None = None):
         super().__init__(message)
         self.message = message
         self.line = line
         self.column = column
+        self.convertible = convertible  # a syntax error that ``--py2`` may convert away
+        self.construct = construct  # the Python 2 construct CPython stumbled on, when known
+
+
+def encoding_of(data: bytes) -> str:
+    """The encoding Python reads the file in (PEP 263 cookie, BOM, else UTF-8)."""
+    try:
+        return tokenize.detect_encoding(io.BytesIO(data).readline)[0]
+    except SyntaxError as exc:
+        raise Unanalysable(f"cannot decode: {exc.msg if hasattr(exc, 'msg') else exc}", getattr(exc, "lineno", 1) or 1) from None
 
 
 def decode(data: bytes) -> str:
     """Decode as Python does (PEP 263 cookie, BOM), or raise Unanalysable."""
     if b"\x00" in data:
-        raise Unanalysable("binary file (contains NUL bytes)")
-    try:
-        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-    except SyntaxError as exc:
-        raise Unanalysable(f"cannot decode: {exc}") from None
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        raise Unanalysable(f"binary file, not Python source (NUL byte on line {line})", line)
+    encoding = encoding_of(data)
     try:
         return data.decode(encoding)
-    except (UnicodeDecodeError, LookupError) as exc:
-        line = data[: getattr(exc, "start", 0)].count(b"\n") + 1
-        raise Unanalysable(f"cannot decode as {encoding}: {exc.reason if hasattr(exc, 'reason') else exc}", line) from None
+    except UnicodeDecodeError as exc:
+        line_start = data.rfind(b"\n", 0, exc.start) + 1
+        line = data[: exc.start].count(b"\n") + 1
+        column = len(data[line_start: exc.start].decode(encoding, "replace")) + 1
+        bad = data[exc.start: exc.end].hex(" ")
+        hint = " (add a coding cookie such as '# -*- coding: latin-1 -*-' if that is its encoding)" \
+            if encoding.startswith("utf-8") else ""
+        raise Unanalysable(f"cannot decode byte(s) {bad} on line {line} as {encoding}: {exc.reason}{hint}",
+                           line, column) from None
 
 
 def python2_construct(text: str, line: int) -> str | None:
@@ -79,23 +97,44 @@ def syntax_check(data: bytes, text: str, filename: str) -> ast.Module:
         line = exc.lineno or 1
         column = exc.offset or 1
         message = exc.msg
+        if any(limit in message for limit in _NESTING_LIMITS):
+            raise Unanalysable(f"too deeply nested to parse: {message} (line {line}; CPython's limit)", line, column) from None
         py2 = next((what for hint, what in _PY2_HINTS if hint in message and what), None) or python2_construct(text, line)
         if py2 is not None:
             raise Unanalysable(
-                f"Python 2 syntax: {py2} on line {line} ({message}); convert it with --py2", line, column
+                f"Python 2 syntax: {py2} on line {line} ({message}); convert it with --py2", line, column,
+                convertible=True, construct=py2,
             ) from None
-        raise Unanalysable(f"syntax error: {message} (line {line})", line, column) from None
-    except (RecursionError, MemoryError):
-        raise Unanalysable("too deeply nested or too complex to parse") from None
+        raise Unanalysable(f"syntax error: {message} (line {line})", line, column, convertible=True) from None
+    except RecursionError:
+        raise Unanalysable("too deeply nested or too complex to parse (CPython: maximum recursion depth exceeded"
+                           " during ast construction)") from None
+    except MemoryError:
+        raise Unanalysable("too complex to parse (CPython's parser ran out of memory)") from None
     except ValueError as exc:
         raise Unanalysable(f"cannot parse: {exc}") from None
+
+
+_BODIES = ("body", "orelse", "finalbody", "handlers", "cases")
+
+
+def _statements(body: list[ast.stmt]):
+    """Every statement, nested ones included, without visiting expressions (imports are statements)."""
+    stack = list(body)
+    while stack:
+        node = stack.pop()
+        yield node
+        for field in _BODIES:
+            children = getattr(node, field, None)
+            if children:
+                stack.extend(children)
 
 
 def keras_import_names(tree: ast.Module) -> tuple[frozenset[str], bool]:
     """Names bound by imports from the ``keras`` package, and whether a Keras star import is present."""
     names: set[str] = set()
     star = False
-    for node in ast.walk(tree):
+    for node in _statements(tree.body):
         if isinstance(node, ast.ImportFrom):
             if node.level or not node.module or not (node.module == "keras" or node.module.startswith("keras.")):
                 continue
