@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import libcst as cst
@@ -127,17 +128,41 @@ def _inside(ctx: FileContext, node: cst.CSTNode, replaced: set) -> bool:
 def apply_fixes(ctx: FileContext, fixes: Sequence[Fix], replaced_imports: frozenset[str]) -> cst.Module:
     edits = {edit.node: edit for fix in fixes for edit in fix.edits}
     replaced = {node for node, edit in edits.items() if not edit.keeps_node}
+    requests: list[ImportRequest] = []
+    for fix in fixes:
+        for request in fix.imports:
+            if request not in requests:
+                requests.append(request)
+    module = _apply(ctx, edits, replaced, requests, replaced_imports)
+    # An edit inside a node another edit rebuilds may be discarded with its imports: keep only the
+    # added names the new code uses (checked only when edits nest, which is rare).
+    if requests and any(_inside(ctx, ctx.parent(node), replaced) for node in edits if ctx.parent(node) is not None):
+        unused = _unused_added(ctx, module.code, requests)
+        if unused:
+            module = _apply(ctx, edits, replaced, [r for r in requests if r not in unused], replaced_imports)
+    return module
+
+
+def _unused_added(ctx: FileContext, code: str, requests: list[ImportRequest]) -> set[ImportRequest]:
+    unused = set()
+    for request in requests:
+        plan = ctx.imports.plan(request)
+        if plan.add_to is None and not plan.new_statement:
+            continue  # nothing imported: an attribute of a module the file binds
+        local = plan.expression.split(".", 1)[0]
+        if len(re.findall(rf"(?<![\w.]){re.escape(local)}\b", code)) <= 1:  # the import itself
+            unused.add(request)
+    return unused
+
+
+def _apply(ctx: FileContext, edits: dict, replaced: set, requests: list[ImportRequest],
+           replaced_imports: frozenset[str]) -> cst.Module:
     resolver = ctx.resolver
     planner = ctx.imports
 
     # Imports the applied fixes need.
     add_aliases: dict[cst.ImportFrom, list[tuple[str, str | None]]] = {}
     new_names: dict[str, list[tuple[str, str | None]]] = {}
-    requests: list[ImportRequest] = []
-    for fix in fixes:
-        for request in fix.imports:
-            if request not in requests:
-                requests.append(request)
     for request in requests:
         plan = planner.plan(request)
         entry = (request.name, plan.alias)

@@ -87,6 +87,7 @@ class Resolver:
         self.parents: dict[cst.CSTNode, cst.CSTNode] = {}
         self.name_scopes: dict[cst.Name, Scope] = {}
         self.calls: list[cst.Call] = []
+        self.names: dict[str, list[cst.Name]] = {}  # every Name node by spelling (rules look up uses)
         self.nodes: list[cst.CSTNode] = []
         self.imports: list[tuple[cst.CSTNode, Scope]] = []
         self.module_scope: Scope | None = None
@@ -197,6 +198,7 @@ class Resolver:
             self._scope.bind(bound, Binding(f"{module}.{name}" if module else None, alias, node))
 
     def _name(self, node: cst.Name) -> None:
+        self.names.setdefault(node.value, []).append(node)
         if node.value in self.watched and not self._in_import:
             self.name_scopes[node] = self._scope
 

@@ -57,6 +57,9 @@ class Fix:
     description: str
     edits: list[Edit]
     imports: tuple[ImportRequest, ...] = ()
+    #: The rewrite adds or drops axes of size 1 (and the message says so): ``--verify`` accepts
+    #: outputs equal up to singleton axes only for such fixes (design.md §5).
+    singleton_axes: bool = False
 
 
 @dataclasses.dataclass

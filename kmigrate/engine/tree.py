@@ -44,6 +44,16 @@ def children(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
                     yield item
 
 
+def descendants(root: cst.CSTNode, prune: Callable[[cst.CSTNode], bool] | None = None) -> Iterator[cst.CSTNode]:
+    """Every syntactic node below ``root`` in source order; ``prune(node)`` true skips its subtree."""
+    stack = list(reversed(list(children(root))))
+    while stack:
+        node = stack.pop()
+        yield node
+        if prune is None or not prune(node):
+            stack.extend(reversed(list(children(node))))
+
+
 def walk(root: cst.CSTNode, visit: Callable[[cst.CSTNode, cst.CSTNode | None], None],
          leave: Callable[[cst.CSTNode], None]) -> None:
     """Depth-first: ``visit(node, parent)`` before the children, ``leave(node)`` after them."""
