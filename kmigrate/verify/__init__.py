@@ -14,12 +14,12 @@ from .legacy_env import (
 __all__ = [
     "LegacyEnvError",
     "LegacyEnvMissing",
+    "LegacyWorker",
+    "VerifyResult",
     "check_legacy_env",
     "default_legacy_env_path",
     "legacy_environ",
     "prepare_legacy_env",
-    "LegacyWorker",
-    "VerifyResult",
     "verify_sources",
 ]
 

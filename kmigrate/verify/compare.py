@@ -16,9 +16,10 @@ import subprocess
 import tempfile
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -30,9 +31,9 @@ __all__ = [
     "OutputVerdict",
     "VerifyResult",
     "compare_arrays",
+    "default_worker",
     "make_inputs",
     "verify_sources",
-    "default_worker",
 ]
 
 WORKER_SCRIPT = Path(__file__).resolve().parent / "worker_k1.py"
@@ -73,14 +74,14 @@ class LegacyWorker:
         self.env_path = Path(env_path)
         self.timeout = timeout
         self.start_timeout = start_timeout
-        self._proc: Optional[subprocess.Popen] = None
-        self._lines: "queue.Queue[Optional[str]]" = queue.Queue()
+        self._proc: subprocess.Popen | None = None
+        self._lines: queue.Queue[str | None] = queue.Queue()
         self._stderr = None
         self._next_id = 0
         self._lock = threading.RLock()
-        self.versions: Dict[str, Any] = {}
+        self.versions: dict[str, Any] = {}
         self.generation = 0  # incremented at every (re)start
-        self.start_seconds: Optional[float] = None
+        self.start_seconds: float | None = None
         atexit.register(self.close)
 
     # -- lifecycle
@@ -104,7 +105,6 @@ class LegacyWorker:
                     stdout=subprocess.PIPE,
                     stderr=self._stderr,
                     env=legacy_environ(self.env_path),
-                    cwd=str(self.env_path),
                     start_new_session=True,  # Ctrl-C goes to kmigrate, which then ends the worker
                 )
             except OSError as exc:
@@ -161,7 +161,7 @@ class LegacyWorker:
             self._kill()
             raise LegacyWorkerError(f"{what}: garbled answer from the Keras 1 worker: {line[:200]!r}") from None
 
-    def request(self, op: str, timeout: Optional[float] = None, **payload) -> dict:
+    def request(self, op: str, timeout: float | None = None, **payload) -> dict:
         """Send one request; returns the answer (``ok`` may be False with ``error``)."""
         with self._lock:
             self.start()
@@ -188,7 +188,7 @@ class LegacyWorker:
             answer["generation"] = self.generation
         return answer
 
-    def predict(self, model_id: int, inputs: Sequence[np.ndarray]) -> List[np.ndarray]:
+    def predict(self, model_id: int, inputs: Sequence[np.ndarray]) -> list[np.ndarray]:
         answer = self.request("predict", model_id=model_id, inputs=[_encode(a) for a in inputs])
         if not answer.get("ok"):
             raise LegacyWorkerError(f"Keras 1 predict failed: {answer.get('error')}")
@@ -238,14 +238,14 @@ class LegacyWorker:
                     pass
             self._kill()
 
-    def __enter__(self) -> "LegacyWorker":
+    def __enter__(self) -> LegacyWorker:
         return self
 
     def __exit__(self, *exc) -> None:
         self.close()
 
 
-_DEFAULT_WORKERS: Dict[str, LegacyWorker] = {}
+_DEFAULT_WORKERS: dict[str, LegacyWorker] = {}
 
 
 def default_worker(env_path: Path) -> LegacyWorker:
@@ -260,7 +260,7 @@ def default_worker(env_path: Path) -> LegacyWorker:
 # --------------------------------------------------------------------------- inputs
 
 
-def make_inputs(specs: Sequence[dict], seed: int, batch: int = 4, scale: float = 1.0) -> List[np.ndarray]:
+def make_inputs(specs: Sequence[dict], seed: int, batch: int = 4, scale: float = 1.0) -> list[np.ndarray]:
     """Seeded inputs: standard normal floats (× scale); integers in [0, input_dim) for Embedding inputs."""
     rng = np.random.RandomState(seed)
     arrays = []
@@ -288,11 +288,11 @@ class OutputVerdict:
     old_shape: tuple
     new_shape: tuple
     draw: str = ""
-    max_abs_error: Optional[float] = None
-    max_rel_error: Optional[float] = None
-    worst_index: Optional[tuple] = None
-    old_value: Optional[float] = None
-    new_value: Optional[float] = None
+    max_abs_error: float | None = None
+    max_rel_error: float | None = None
+    worst_index: tuple | None = None
+    old_value: float | None = None
+    new_value: float | None = None
     note: str = ""
 
     @property
@@ -391,11 +391,12 @@ def compare_arrays(index: int, old: np.ndarray, new: np.ndarray, *, rtol: float 
 @dataclass
 class VerifyResult:
     ok: bool
-    lines: List[str]
+    lines: list[str]
     status: str = "equal"  # "equal" | "different" | "weights" | "inputs" | "error"
-    verdicts: List[OutputVerdict] = field(default_factory=list)  # the worst verdict of each output
+    verdicts: list[OutputVerdict] = field(default_factory=list)  # the worst verdict of each output
     singleton: bool = False  # some output is only equal up to singleton axes
-    timings: Dict[str, float] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)  # seconds: old_build, new_build, *_predict_first
+    weight_pairs: list[str] = field(default_factory=list)  # "Dense 'dense_1' -> Dense 'dense'", matched layers
 
     def __bool__(self) -> bool:
         return self.ok
@@ -409,7 +410,7 @@ def _fail(status: str, *lines: str, timings=None) -> VerifyResult:
     return VerifyResult(ok=False, lines=list(lines), status=status, timings=dict(timings or {}))
 
 
-def _inputs_problem(old_specs: List[dict], new_specs: List[dict]) -> Optional[str]:
+def _inputs_problem(old_specs: list[dict], new_specs: list[dict]) -> str | None:
     if not new_specs:
         return None  # a model without symbolic inputs (subclassed): let it run
     if len(old_specs) != len(new_specs):
@@ -432,8 +433,8 @@ def verify_sources(
     env_path: Path,
     rtol: float = 1e-5,
     atol: float = 1e-6,
-    worker: Optional[LegacyWorker] = None,
-    new_filename: Optional[str] = None,
+    worker: LegacyWorker | None = None,
+    new_filename: str | None = None,
 ) -> VerifyResult:
     """Build FUNC from ``old_source`` under Keras 1.2.2 and from ``new_source`` under Keras 3, copy the
     weights, run both on the same seeded inputs and compare every output.
@@ -442,7 +443,7 @@ def verify_sources(
     the models themselves (a build error, weights or inputs that do not correspond, different
     outputs) is a VerifyResult with ``ok`` False and human-readable ``lines``.
     """
-    timings: Dict[str, float] = {}
+    timings: dict[str, float] = {}
     check_legacy_env(env_path)
     worker = worker or default_worker(env_path)
 
@@ -461,7 +462,7 @@ def verify_sources(
     t0 = time.monotonic()
     try:
         new = keras3_side.build_new_model(new_source, new_filename or filename, func)
-    except Exception as exc:  # the user's code: any error is a verdict
+    except Exception as exc:  # the user's code: any error is a verdict  # noqa: BLE001
         return _fail("error", f"the new model could not be built under Keras 3: {_one_line(exc)}", timings=timings)
     timings["new_build"] = time.monotonic() - t0
 
@@ -472,16 +473,20 @@ def verify_sources(
         notes = keras3_side.transfer_weights(built["layers"], new)
     except keras3_side.WeightsMismatch as exc:
         return _fail("weights", f"weights do not correspond: {exc}", timings=timings)
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001
         return _fail("weights", f"weights do not correspond: {_one_line(exc)}", timings=timings)
 
-    worst: Dict[int, OutputVerdict] = {}
+    worst: dict[int, OutputVerdict] = {}
     n_outputs = None
     for label, seed, scale in DRAWS:
         arrays = make_inputs(built["inputs"], seed=seed, scale=scale)
+        old_arrays = [
+            a.astype(spec["dtype"]) if spec.get("dtype") and spec["dtype"] != str(a.dtype) else a
+            for a, spec in zip(arrays, built["inputs"])
+        ]
         t0 = time.monotonic()
         try:
-            old_out = worker.predict(built["model_id"], arrays)
+            old_out = worker.predict(built["model_id"], old_arrays)
         except LegacyWorkerError as exc:
             return _fail("error", f"the old model could not run under Keras 1.2.2: {exc}", timings=timings)
         timings.setdefault("old_predict_first", time.monotonic() - t0)
@@ -492,7 +497,7 @@ def verify_sources(
         t0 = time.monotonic()
         try:
             new_out = keras3_side.predict_new(new, new_arrays)
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001
             return _fail("error", f"the new model could not run under Keras 3: {_one_line(exc)}", timings=timings)
         timings.setdefault("new_predict_first", time.monotonic() - t0)
         if len(old_out) != len(new_out):
@@ -500,14 +505,19 @@ def verify_sources(
                                       f"{len(new_out)}", timings=timings)
         n_outputs = len(old_out)
         for i, (o, n) in enumerate(zip(old_out, new_out)):
-            verdict = compare_arrays(i, o, n, rtol=rtol, atol=atol, draw=label)
+            # atol grows with the inputs on the x1e3 draw: float32 rounding of sums of terms of size 1e3
+            # that cancel is about 1e3 times larger than on standard normal inputs (measured on Conv2D).
+            verdict = compare_arrays(i, o, n, rtol=rtol, atol=atol * max(1.0, scale), draw=label)
             if i not in worst or _RANK[verdict.kind] > _RANK[worst[i].kind]:
                 worst[i] = verdict
     verdicts = [worst[i] for i in range(n_outputs or 0)]
     ok = all(v.equal for v in verdicts)
     lines = [v.describe() for v in verdicts]
     if ok:
-        lines.append(f"weights: {len(notes)} layer(s) matched; inputs: {len(DRAWS)} draws (batch 4)")
+        lines.append(
+            f"weights: {len(notes)} layer(s) matched; inputs: {len(DRAWS)} seeded draws of batch 4 "
+            f"(standard normal, x1e-3, x1e3; atol x1e3 on the last)"
+        )
     return VerifyResult(
         ok=ok,
         lines=lines,
@@ -515,6 +525,7 @@ def verify_sources(
         verdicts=verdicts,
         singleton=any(v.kind == EQUAL_SINGLETON for v in verdicts),
         timings=timings,
+        weight_pairs=notes,
     )
 
 

@@ -5,21 +5,23 @@ import time of ``kmigrate.verify``.  Layouts and conversions: keras1-to-keras3.m
 """
 from __future__ import annotations
 
+import linecache
 import os
 import sys
 import types
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, List, Optional, Sequence
+from typing import Any
 
 import numpy as np
 
 __all__ = [
-    "WeightsMismatch",
     "NewModel",
+    "WeightsMismatch",
     "build_new_model",
     "convert_layer_weights",
-    "transfer_weights",
     "predict_new",
+    "transfer_weights",
 ]
 
 
@@ -30,9 +32,9 @@ class WeightsMismatch(Exception):
 @dataclass
 class NewModel:
     model: Any
-    layers: List[dict]  # creation order: {"layer", "class", "name", "explicit_name", "index"}
-    inputs: List[dict] = field(default_factory=list)  # {"name", "shape", "dtype"}
-    outputs: List[dict] = field(default_factory=list)  # {"name", "shape"}
+    layers: list[dict]  # creation order: {"layer", "class", "name", "explicit_name", "index"}
+    inputs: list[dict] = field(default_factory=list)  # {"name", "shape", "dtype"}
+    outputs: list[dict] = field(default_factory=list)  # {"name", "shape"}
 
 
 def _keras():
@@ -78,7 +80,7 @@ def _leaf_layers(keras, model, seen=None) -> list:
     return out
 
 
-def _shape(tensor) -> Optional[list]:
+def _shape(tensor) -> list | None:
     shape = getattr(tensor, "shape", None)
     if shape is None:
         return None
@@ -108,14 +110,24 @@ def build_new_model(source: str, filename: str, func: str) -> NewModel:
         sys.path.insert(0, folder)
     previous = sys.modules.get(module.__name__)
     sys.modules[module.__name__] = module
+    keras.backend.clear_session()  # fresh auto-names, memory of earlier verifications freed
     keras.utils.set_random_seed(0)
+    saved = (keras.config.image_data_format(), keras.config.floatx(), keras.config.epsilon())
     Layer.__new__ = staticmethod(recording_new)
     try:
-        code = compile(source, filename or "<kmigrate-new>", "exec")
-        exec(code, module.__dict__)
+        name = filename or "<kmigrate-new>"
+        # inspect.getsource must find the source (Keras 3 serializes lambdas when it clones a layer,
+        # e.g. in Bidirectional): the text verified, not the file on disk, which may be the old one.
+        linecache.cache[name] = (len(source), None, source.splitlines(True), name)
+        code = compile(source, name, "exec")
+        exec(code, module.__dict__)  # noqa: S102
         model = _resolve_model(keras, module, func)
     finally:
         Layer.__new__ = original_new
+        # the file may change global settings: keep them out of kmigrate's process
+        keras.config.set_image_data_format(saved[0])
+        keras.config.set_floatx(saved[1])
+        keras.config.set_epsilon(saved[2])
         if added:
             sys.path.remove(folder)
         if previous is not None:
@@ -184,7 +196,7 @@ def _dim_ordering(config: dict) -> str:
     return order if order in ("th", "tf") else "tf"
 
 
-def _lstm(ws: Sequence[np.ndarray]) -> List[np.ndarray]:
+def _lstm(ws: Sequence[np.ndarray]) -> list[np.ndarray]:
     if len(ws) != 12:
         raise WeightsMismatch(f"LSTM: expected 12 Keras 1 arrays, got {len(ws)}")
     W_i, U_i, b_i, W_c, U_c, b_c, W_f, U_f, b_f, W_o, U_o, b_o = ws
@@ -195,7 +207,7 @@ def _lstm(ws: Sequence[np.ndarray]) -> List[np.ndarray]:
     ]
 
 
-def _gru(ws: Sequence[np.ndarray]) -> List[np.ndarray]:
+def _gru(ws: Sequence[np.ndarray]) -> list[np.ndarray]:
     if len(ws) != 9:
         raise WeightsMismatch(f"GRU: expected 9 Keras 1 arrays, got {len(ws)}")
     W_z, U_z, b_z, W_r, U_r, b_r, W_h, U_h, b_h = ws
@@ -206,7 +218,7 @@ def _gru(ws: Sequence[np.ndarray]) -> List[np.ndarray]:
     ]
 
 
-def _conv2d(ws: Sequence[np.ndarray], config: dict) -> List[np.ndarray]:
+def _conv2d(ws: Sequence[np.ndarray], config: dict) -> list[np.ndarray]:
     W, rest = ws[0], list(ws[1:])
     if W.ndim != 4:
         raise WeightsMismatch(f"Convolution2D: kernel of rank {W.ndim}, expected 4")
@@ -216,7 +228,7 @@ def _conv2d(ws: Sequence[np.ndarray], config: dict) -> List[np.ndarray]:
     return [np.ascontiguousarray(W[::-1, ::-1])] + rest
 
 
-def _conv1d(ws: Sequence[np.ndarray], config: dict) -> List[np.ndarray]:
+def _conv1d(ws: Sequence[np.ndarray], config: dict) -> list[np.ndarray]:
     W, rest = ws[0], list(ws[1:])
     if W.ndim == 4:  # K1: (filter_length, 1, input_dim, nb_filter), run as a 'tf' conv2d
         W = W[:, 0, :, :]
@@ -225,8 +237,8 @@ def _conv1d(ws: Sequence[np.ndarray], config: dict) -> List[np.ndarray]:
     return [np.ascontiguousarray(W[::-1])] + rest
 
 
-def convert_layer_weights(k1_class: str, weights: Sequence[np.ndarray], config: Optional[dict] = None,
-                          inner: Optional[dict] = None) -> List[np.ndarray]:
+def convert_layer_weights(k1_class: str, weights: Sequence[np.ndarray], config: dict | None = None,
+                          inner: dict | None = None) -> list[np.ndarray]:
     """Keras 1 weight arrays of one layer -> the Keras 3 layer's ``set_weights`` list (spec §6)."""
     config = config or {}
     weights = [np.asarray(w) for w in weights]
@@ -253,7 +265,7 @@ def _describe(side: str, cls: str, name: str, shapes: Sequence) -> str:
     return f"{side} {cls} {name!r} [{', '.join(str(tuple(s)) for s in shapes)}]"
 
 
-def _weighted_k3(layers: List[dict]) -> List[dict]:
+def _weighted_k3(layers: list[dict]) -> list[dict]:
     return [entry for entry in layers if len(entry["layer"].weights) > 0]
 
 
@@ -261,7 +273,7 @@ def _kind_k3(entry: dict) -> str:
     return entry["class"]
 
 
-def match_layers(k1_layers: List[dict], k3_layers: List[dict]) -> list:
+def match_layers(k1_layers: list[dict], k3_layers: list[dict]) -> list:
     """Pairs (k1 entry, k3 entry): by explicit name on both sides, else by creation order per class."""
     k1_weighted = [e for e in k1_layers if e.get("weights")]
     k3_weighted = _weighted_k3(k3_layers)
@@ -278,8 +290,8 @@ def match_layers(k1_layers: List[dict], k3_layers: List[dict]) -> list:
             pairs.append((e1, e3))
             used_k1.add(id(e1))
             used_k3.add(id(e3))
-    rest1: Dict[str, list] = {}
-    rest3: Dict[str, list] = {}
+    rest1: dict[str, list] = {}
+    rest3: dict[str, list] = {}
     for e1 in k1_weighted:
         if id(e1) not in used_k1:
             rest1.setdefault(k3_kind(e1["class"]), []).append(e1)
@@ -302,7 +314,7 @@ def match_layers(k1_layers: List[dict], k3_layers: List[dict]) -> list:
     return pairs
 
 
-def transfer_weights(k1_layers: List[dict], new: NewModel) -> List[str]:
+def transfer_weights(k1_layers: list[dict], new: NewModel) -> list[str]:
     """Set the converted Keras 1 weights on the Keras 3 model; returns one note per matched pair.
 
     ``k1_layers`` entries carry decoded numpy arrays in ``"weights"``.  Raises WeightsMismatch.
@@ -337,7 +349,7 @@ def transfer_weights(k1_layers: List[dict], new: NewModel) -> List[str]:
 # --------------------------------------------------------------------------- running
 
 
-def predict_new(new: NewModel, inputs: Sequence[np.ndarray]) -> List[np.ndarray]:
+def predict_new(new: NewModel, inputs: Sequence[np.ndarray]) -> list[np.ndarray]:
     keras = _keras()
     arrays = list(inputs)
     x: Any = arrays[0] if len(arrays) == 1 else arrays

@@ -12,25 +12,26 @@ Standard library only: this module is imported on the CLI path of ``--prepare-le
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, Optional
 
 __all__ = [
+    "LOCK_FILE",
     "LegacyEnvError",
     "LegacyEnvMissing",
-    "LOCK_FILE",
-    "lock_hash",
-    "default_legacy_env_path",
-    "prepare_legacy_env",
     "check_legacy_env",
+    "default_legacy_env_path",
     "legacy_environ",
     "legacy_python",
+    "lock_hash",
+    "prepare_legacy_env",
 ]
 
 HERE = Path(__file__).resolve().parent
@@ -50,7 +51,7 @@ import keras
 from keras import backend as K
 assert keras.__version__ == "1.2.2", keras.__version__
 assert K.backend() == "theano", K.backend()
-import theano.ifelse
+assert hasattr(theano, "ifelse"), "shim 4 (theano.ifelse) not active"
 print("ok", numpy.__version__, theano.__version__, keras.__version__)
 """
 
@@ -92,7 +93,7 @@ def legacy_python(path: Path) -> Path:
     return venv / "bin" / "python"
 
 
-def _read_marker(path: Path) -> Optional[dict]:
+def _read_marker(path: Path) -> dict | None:
     try:
         return json.loads((Path(path) / MARKER_NAME).read_text())
     except (OSError, ValueError):
@@ -132,7 +133,7 @@ def _theano_flags(path: Path, openblas: Path) -> str:
     )
 
 
-def legacy_environ(path: Path, base: Optional[dict] = None) -> dict:
+def legacy_environ(path: Path, base: dict | None = None) -> dict:
     """The environment for every process of the runtime at ``path`` (a full ``env=`` dict)."""
     path = Path(path)
     marker = _read_marker(path) or {}
@@ -163,13 +164,17 @@ def _python_version(python: str) -> tuple:
             capture_output=True,
             text=True,
             timeout=60,
+            check=False,
         )
     except (OSError, subprocess.SubprocessError) as exc:
         raise LegacyEnvError(f"cannot run the interpreter {python!r}: {exc}") from None
     if out.returncode != 0:
         raise LegacyEnvError(f"cannot run the interpreter {python!r} (exit {out.returncode})")
-    name, major, minor, micro = out.stdout.split()
-    return name, int(major), int(minor), int(micro)
+    try:
+        name, major, minor, micro = out.stdout.split()
+        return name, int(major), int(minor), int(micro)
+    except ValueError:
+        raise LegacyEnvError(f"{python!r} does not look like a Python interpreter") from None
 
 
 def _need_python_message(found: str) -> str:
@@ -179,7 +184,7 @@ def _need_python_message(found: str) -> str:
     )
 
 
-def _choose_python(python: Optional[str]) -> str:
+def _choose_python(python: str | None) -> str:
     if python is None:
         impl = sys.implementation.name
         if impl == "cpython" and sys.version_info[:2] in SUPPORTED_PYTHONS:
@@ -219,7 +224,7 @@ def _last_error_line(output: str) -> str:
 
 def _run(cmd: list, *, env: dict, what: str, timeout: float) -> str:
     try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=timeout)
+        proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=timeout, check=False)
     except subprocess.TimeoutExpired:
         raise LegacyEnvError(f"{what} did not finish within {int(timeout)} s") from None
     except OSError as exc:
@@ -259,7 +264,7 @@ def _write_runtime_files(path: Path) -> None:
     (Path(path) / "theano-cache").mkdir(parents=True, exist_ok=True)
 
 
-def _health_check(path: Path) -> Optional[str]:
+def _health_check(path: Path) -> str | None:
     """None when the runtime imports Keras 1.2.2 on Theano with the shims; else the reason."""
     try:
         env = legacy_environ(path)
@@ -269,6 +274,7 @@ def _health_check(path: Path) -> Optional[str]:
             text=True,
             env=env,
             timeout=600,
+            check=False,
         )
     except (OSError, subprocess.SubprocessError, LegacyEnvError, KeyError) as exc:
         return str(exc) or type(exc).__name__
@@ -279,9 +285,9 @@ def _health_check(path: Path) -> Optional[str]:
 
 def prepare_legacy_env(
     path: Path,
-    python: Optional[str] = None,
+    python: str | None = None,
     *,
-    log: Optional[Callable[[str], None]] = None,
+    log: Callable[[str], None] | None = None,
     pip_timeout: float = 1800.0,
 ) -> Path:
     """Create or repair the Keras 1.2.2 runtime at ``path``; return ``path``.
@@ -292,6 +298,31 @@ def prepare_legacy_env(
     """
     say = log or (lambda msg: None)
     path = Path(path).expanduser().absolute()
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise LegacyEnvError(f"cannot create {path}: {exc.strerror or exc}") from None
+    with _prepare_lock(path):
+        return _prepare_locked(path, python, say, pip_timeout)
+
+
+@contextlib.contextmanager
+def _prepare_lock(path: Path):
+    """One preparation at a time per runtime folder (other processes wait)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        yield
+        return
+    with open(path / ".prepare.lock", "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _prepare_locked(path: Path, python: str | None, say: Callable[[str], None], pip_timeout: float) -> Path:
     marker = _read_marker(path)
     if marker and marker.get("lock_sha256") == lock_hash() and legacy_python(path).exists():
         try:
@@ -305,11 +336,12 @@ def prepare_legacy_env(
         say(f"Keras 1.2.2 runtime at {path} is broken ({problem}); rebuilding")
     interpreter = _choose_python(python)
 
-    path.mkdir(parents=True, exist_ok=True)
     (path / MARKER_NAME).unlink(missing_ok=True)
     venv = _venv(path)
-    if venv.exists() or venv.is_symlink():
-        shutil.rmtree(venv, ignore_errors=True) if venv.is_dir() and not venv.is_symlink() else venv.unlink()
+    if venv.is_symlink() or venv.is_file():
+        venv.unlink()
+    elif venv.exists():
+        shutil.rmtree(venv)  # only our own venv/ folder; the Theano cache and home/ are kept
     base_env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV")}
     say(f"creating a virtual environment with {interpreter}")
     _run([interpreter, "-m", "venv", str(venv)], env=base_env, what="creating the virtual environment", timeout=600)

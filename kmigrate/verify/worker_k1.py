@@ -25,6 +25,7 @@ Errors: ``{"ok": false, "error": "one line", "traceback": str}``.
 import base64
 import io
 import json
+import linecache
 import os
 import sys
 import traceback
@@ -36,12 +37,12 @@ _PROTO = os.fdopen(os.dup(1), "w", encoding="utf-8", newline="\n")
 os.dup2(2, 1)
 sys.stdout = sys.stderr
 
-import numpy as np  # noqa: E402
+import numpy as np
 
 os.environ.setdefault("KERAS_BACKEND", "theano")
-import keras  # noqa: E402
-from keras import backend as K  # noqa: E402
-from keras.engine import topology  # noqa: E402
+import keras
+from keras import backend as K
+from keras.engine import topology
 
 _MODELS = {}
 _NEXT_ID = [0]
@@ -125,7 +126,7 @@ def _shape(tensor):
     if shape is None:
         try:
             shape = K.int_shape(tensor)
-        except Exception:
+        except Exception:  # noqa: BLE001
             shape = None
     return None if shape is None else [None if d is None else int(d) for d in shape]
 
@@ -155,14 +156,14 @@ def _embedding_dims(tensor, seen=None):
 def _jsonable(value):
     try:
         return json.loads(json.dumps(value, default=lambda o: repr(o)))
-    except Exception:
+    except Exception:  # noqa: BLE001
         return repr(value)
 
 
 def _config(layer):
     try:
         return _jsonable(layer.get_config())
-    except Exception as exc:  # a config is informative only
+    except Exception as exc:  # a config is informative only  # noqa: BLE001
         return {"error": repr(exc)}
 
 
@@ -220,8 +221,9 @@ def op_build(req):
     del _CREATED[:]
     _RECORDING[0] = True
     try:
+        linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
         code = compile(source, filename, "exec")
-        exec(code, module.__dict__)
+        exec(code, module.__dict__)  # noqa: S102
         model = _resolve_model(module, func)
     finally:
         _RECORDING[0] = False
@@ -288,15 +290,17 @@ def op_ping(req):
 OPS = {"build": op_build, "predict": op_predict, "ping": op_ping}
 
 
-def _one_line(exc):
-    text = f"{type(exc).__name__}: {exc}".strip().replace("\n", " ")
-    # the innermost frame of the user's file, if any
-    frames = traceback.extract_tb(exc.__traceback__)
-    for frame in reversed(frames):
-        if not frame.filename.startswith(os.path.dirname(keras.__file__)) and frame.filename != __file__:
-            if "site-packages" not in frame.filename:
-                text += f" ({os.path.basename(frame.filename)}:{frame.lineno})"
-                break
+def _one_line(exc, filename=None):
+    text = " ".join(f"{type(exc).__name__}: {exc}".split())
+    # where in the user's file: the innermost frame of that file (or the line of a SyntaxError)
+    line = None
+    if isinstance(exc, SyntaxError) and exc.filename == filename:
+        line = exc.lineno
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if filename and frame.filename == filename:
+            line = frame.lineno
+    if line is not None and f"line {line}" not in text:
+        text += f" ({os.path.basename(filename)}:{line})"
     return text if len(text) <= 1000 else text[:997] + "..."
 
 
@@ -330,7 +334,8 @@ def main():
         except BaseException as exc:  # report everything, including SystemExit from the file
             if isinstance(exc, KeyboardInterrupt):
                 raise
-            _send({"id": rid, "ok": False, "error": _one_line(exc), "traceback": traceback.format_exc()})
+            error = _one_line(exc, req.get("filename"))
+            _send({"id": rid, "ok": False, "error": error, "traceback": traceback.format_exc()})
             continue
         _send({"id": rid, "ok": True, **result})
 

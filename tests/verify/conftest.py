@@ -14,7 +14,11 @@ if str(_ROOT) not in sys.path:
     sys.path.insert(0, str(_ROOT))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-from kmigrate.verify.legacy_env import LegacyEnvError, default_legacy_env_path, prepare_legacy_env  # noqa: E402
+from kmigrate.verify.legacy_env import (
+    LegacyEnvError,
+    default_legacy_env_path,
+    prepare_legacy_env,
+)
 
 
 @pytest.fixture(scope="session")

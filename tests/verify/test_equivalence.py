@@ -1,8 +1,6 @@
 """Old model under the real Keras 1.2.2 (Theano) vs new model under Keras 3: same weights, same inputs."""
 import textwrap
 
-import pytest
-
 
 def src(text):
     return textwrap.dedent(text)
@@ -285,4 +283,110 @@ def test_embedding_integer_inputs(verify, worker):
     assert built["inputs"][0]["input_dim"] == 50
     assert built["inputs"][0]["dtype"].startswith("int")
     result = verify(EMBEDDING_OLD, EMBEDDING_NEW)
+    assert result.ok, result.lines
+
+
+def test_faithful_cos_lambda_is_equal_with_the_same_shape(verify):
+    old, new = two("mode='cos'", "Lambda(k1_cos)([x, y])")
+    new = new.replace("def build():", src(
+        """
+        from keras import ops
+
+        def k1_cos(t):
+            x, y = t
+            dot = lambda u, v: ops.sum(u * v, axis=-1, keepdims=True)
+            den = ops.sqrt(ops.maximum(dot(x, x) * dot(y, y), 0.0))
+            den = ops.where(den > 1e-7, den, 1e-7)
+            return ops.expand_dims(dot(x, y) / den, 1)
+
+        def build():"""))
+    result = verify(old, new)
+    assert result.ok, result.lines
+    assert result.lines[0] == "output 0: equal" and not result.singleton
+
+
+# --------------------------------------------------------------------------- Merge in a Sequential
+
+MERGE_SEQ_OLD = src(
+    """
+    from keras.models import Sequential
+    from keras.layers import Dense, Merge, Embedding, Flatten
+
+    def build():
+        left = Sequential()
+        left.add(Embedding(30, 4, input_length=3))
+        left.add(Flatten())
+        right = Sequential()
+        right.add(Dense(5, input_dim=6))
+        model = Sequential()
+        model.add(Merge([left, right], mode='concat'))
+        model.add(Dense(2, name='head'))
+        return model
+    """
+)
+
+MERGE_SEQ_NEW = src(
+    """
+    import keras
+    from keras.layers import Dense, Embedding, Flatten, Concatenate, Input
+
+    def build():
+        a = Input(shape=(3,), dtype='int32')
+        b = Input(shape=(6,))
+        x = Flatten()(Embedding(30, 4)(a))
+        y = Dense(5)(b)
+        return keras.Model({INPUTS}, Dense(2, name='head')(Concatenate()({MERGED})))
+    """
+)
+
+
+def test_sequential_merge_vs_functional_model(verify):
+    new = MERGE_SEQ_NEW.replace("{INPUTS}", "[a, b]").replace("{MERGED}", "[x, y]")
+    result = verify(MERGE_SEQ_OLD, new)
+    assert result.ok, result.lines
+    # inputs in the wrong order
+    new = MERGE_SEQ_NEW.replace("{INPUTS}", "[b, a]").replace("{MERGED}", "[x, y]")
+    result = verify(MERGE_SEQ_OLD, new)
+    assert not result.ok and result.status == "inputs"
+    assert result.lines == ["inputs do not correspond: input 0: shape (None, 3) in Keras 1 but (None, 6) in Keras 3"]
+    # branches merged in the wrong order
+    new = MERGE_SEQ_NEW.replace("{INPUTS}", "[a, b]").replace("{MERGED}", "[y, x]")
+    result = verify(MERGE_SEQ_OLD, new)
+    assert not result.ok and result.lines[0].startswith("output 0: different")
+
+
+MULTI_OLD = src(
+    """
+    from keras.layers import Input, Dense
+    from keras.models import Model
+
+    def build():
+        a = Input(shape=(5,))
+        h = Dense(4, activation='tanh')(a)
+        return Model(input=a, output=[Dense(2, name='p')(h), Dense(3, name='q')(h)])
+    """
+)
+MULTI_NEW = src(
+    """
+    import keras
+    from keras.layers import Input, Dense
+
+    def build():
+        keras.config.set_image_data_format('channels_first')  # global settings do not leak
+        a = Input(shape=(5,))
+        h = Dense(4, activation='tanh')(a)
+        return keras.Model(a, [Dense(2, name='p')(h), Dense(3, name='{SECOND}')(h)])
+    """
+)
+
+
+def test_several_outputs(verify):
+    import keras
+
+    result = verify(MULTI_OLD, MULTI_NEW.replace("{SECOND}", "q"))
+    assert result.ok, result.lines
+    assert result.lines[:2] == ["output 0: equal", "output 1: equal"]
+    assert keras.config.image_data_format() == "channels_last"
+    # explicit names that differ: matched by creation order instead, still equal
+    result = verify(MULTI_OLD, MULTI_NEW.replace("{SECOND}", "r"))
     assert result.ok, result.lines
