@@ -7,7 +7,6 @@ import pytest
 
 from kmigrate.engine import pipeline
 from kmigrate.engine.rule import all_rules
-from kmigrate.verify import LegacyEnvError, default_legacy_env_path, prepare_legacy_env
 
 CASES = harness.cases("km201")
 BUILT = [c for c in CASES if c.builds]
@@ -109,17 +108,10 @@ def test_merge_of_models_is_not_km201():
     assert km201("from keras.layers import Merge\nm = Merge([left, right], mode='sum')\n") == []
 
 
-@pytest.fixture(scope="module")
-def keras1():
-    """The real Keras 1.2.2 (design.md §4); the test fails, not skips, when it cannot be prepared."""
-    from kmigrate.verify.compare import LegacyWorker
-
-    try:
-        path = prepare_legacy_env(default_legacy_env_path())
-    except LegacyEnvError as exc:
-        pytest.fail(f"the Keras 1.2.2 runtime is not available: {exc}", pytrace=False)
-    with LegacyWorker(path) as worker:
-        yield path, worker
+@pytest.fixture
+def keras1(legacy_env, worker):
+    """The session's Keras 1.2.2 runtime and worker (tests/conftest.py): fails, never skips."""
+    return legacy_env, worker
 
 
 @pytest.mark.parametrize("case", BUILT, ids=[c.id for c in BUILT])

@@ -7,7 +7,6 @@ import pytest
 
 from kmigrate.engine import pipeline
 from kmigrate.engine.rule import all_rules
-from kmigrate.verify import LegacyEnvError, default_legacy_env_path, prepare_legacy_env
 
 CASES = harness.cases("km202")
 FLOAT, INT = "float32", "int32"
@@ -186,17 +185,10 @@ def test_merge_only_model_without_later_layers():
            "model = Model(inputs=[left_input, right_input], outputs=model_output)\n" in result
 
 
-@pytest.fixture(scope="module")
-def keras1():
-    """The real Keras 1.2.2 (design.md §4); the test fails, not skips, when it cannot be prepared."""
-    from kmigrate.verify.compare import LegacyWorker
-
-    try:
-        path = prepare_legacy_env(default_legacy_env_path())
-    except LegacyEnvError as exc:
-        pytest.fail(f"the Keras 1.2.2 runtime is not available: {exc}", pytrace=False)
-    with LegacyWorker(path) as worker:
-        yield path, worker
+@pytest.fixture
+def keras1(legacy_env, worker):
+    """The session's Keras 1.2.2 runtime and worker (tests/conftest.py): fails, never skips."""
+    return legacy_env, worker
 
 
 @pytest.mark.parametrize("case", BUILT, ids=[c.id for c in BUILT])

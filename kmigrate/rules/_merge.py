@@ -165,6 +165,7 @@ class Replacement:
     fixed_args: list[tuple[str, cst.BaseExpression]] = dataclasses.field(default_factory=list)  # new keywords
     defaults: dict[str, str] = dataclasses.field(default_factory=dict)  # Keras 3 keyword -> code when absent
     wrap_mask: bool = False
+    singleton_axes: bool = False  # Keras 1's output had an extra axis of size 1 (mode='cos')
 
     @property
     def request(self) -> ImportRequest:
@@ -183,7 +184,7 @@ def exact_replacement(mode: str) -> Replacement:
 def cos_replacement() -> Replacement:
     layer, mapping = table.COS_LAYER
     return Replacement(layer, [(k1, k3) for k1, k3, _ in mapping],
-                       fixed_args=[("normalize", cst.Name("True"))],
+                       fixed_args=[("normalize", cst.Name("True"))], singleton_axes=True,
                        defaults={k3: default for _, k3, default in mapping if default is not None})
 
 
@@ -293,7 +294,8 @@ def merge_finding(ctx: FileContext, code: str, node: cst.Call, split, replacemen
         if loses_comments(node, build(node)):
             message += " (not fixed: a comment inside the call would be lost; rewrite it by hand)"
         else:
-            fix = Fix(applicability, description, [Edit(node, build)], (request,))
+            fix = Fix(applicability, description, [Edit(node, build)], (request,),
+                      singleton_axes=replacement.singleton_axes)
     return Finding(code, message, node, fix)
 
 
