@@ -1,4 +1,9 @@
-"""``[tool.kmigrate]`` in the nearest ``pyproject.toml`` → settings (command-line options win)."""
+"""``[tool.kmigrate]`` in the nearest ``pyproject.toml`` → settings (command-line options win).
+
+The nearest ``pyproject.toml`` *with a* ``[tool.kmigrate]`` *table*, as ruff does: a sub-project's
+``pyproject.toml`` that does not mention kmigrate does not hide the repository's configuration.
+Relative paths and ``per-file-ignores`` patterns are relative to the configuration file's folder.
+"""
 
 from __future__ import annotations
 
@@ -29,6 +34,11 @@ class FileConfig:
     per_file_ignores: dict[str, list[str]] = dataclasses.field(default_factory=dict)
     legacy_env: str | None = None
 
+    @property
+    def root(self) -> Path | None:
+        """The folder relative paths and patterns are relative to."""
+        return self.path.resolve().parent if self.path is not None else None
+
 
 COS_STYLES = ("dot", "legacy")
 
@@ -46,14 +56,53 @@ _KEYS = {
 
 
 def find_pyproject(start: Path) -> Path | None:
+    """The nearest ``pyproject.toml`` at or above ``start`` that has a ``[tool.kmigrate]`` table."""
     current = start.resolve()
     if current.is_file():
         current = current.parent
     for folder in (current, *current.parents):
         candidate = folder / "pyproject.toml"
-        if candidate.is_file():
+        if candidate.is_file() and _mentions_kmigrate(candidate):
             return candidate
     return None
+
+
+def _mentions_kmigrate(path: Path) -> bool:
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return True  # load() reports it
+    if b"kmigrate" not in data:
+        return False
+    try:
+        document = tomllib.loads(data.decode("utf-8", errors="replace"))
+    except tomllib.TOMLDecodeError:
+        return True  # load() reports it
+    tool = document.get("tool")
+    return isinstance(tool, dict) and "kmigrate" in tool
+
+
+def check_codes(config: FileConfig, known: list[str]) -> None:
+    """Every code or prefix the file names must select a rule (``ALL`` selects every rule)."""
+    entries = [(key, codes) for key, codes in (("select", config.select or []), ("extend-select", config.extend_select),
+                                               ("ignore", config.ignore))]
+    entries += [(f"per-file-ignores.\"{pattern}\"", codes) for pattern, codes in config.per_file_ignores.items()]
+    for key, codes in entries:
+        for code in codes:
+            selector = code.strip().upper()
+            if selector != "ALL" and not any(k.startswith(selector) for k in known):
+                raise ConfigError(f"{config.path}: '{key}' in [tool.kmigrate] must be a list of rule codes or "
+                                  f"prefixes; '{code}' matches no rule (known: {', '.join(known)})")
+
+
+def per_file_patterns(config: FileConfig) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """``per-file-ignores`` with each pattern that names a folder anchored at the configuration's folder."""
+    out = []
+    for pattern, codes in config.per_file_ignores.items():
+        if "/" in pattern and config.root is not None and not pattern.startswith(("/", "*")):
+            pattern = f"{config.root.as_posix()}/{pattern.removeprefix('./')}"
+        out.append((pattern, tuple(c.strip().upper() for c in codes)))
+    return tuple(out)
 
 
 def load(path: Path | None, explicit: bool = False) -> FileConfig:
@@ -85,5 +134,7 @@ def load(path: Path | None, explicit: bool = False) -> FileConfig:
             for pattern, codes in value.items():
                 if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
                     raise ConfigError(f"{path}: 'per-file-ignores' entry '{pattern}' must be a list of codes")
+        if key == "legacy-env":
+            value = str((Path(path).resolve().parent / Path(value).expanduser()))
         setattr(config, key.replace("-", "_"), value)
     return config

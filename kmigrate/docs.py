@@ -13,11 +13,76 @@ def render_rule(rule: Rule) -> str:
 
 
 def render_index(rules: list[Rule]) -> str:
-    lines = ["# kmigrate rules", "", "Generated from the rule modules (`python -m kmigrate.docs`).", "",
+    lines = ["# kmigrate rules", "", "Generated from the rule modules (`python -m kmigrate.docs`). The tables "
+             "behind KM4xx/KM5xx: [reference.md](reference.md).", "",
              "| code | name | what |", "| --- | --- | --- |"]
     for rule in rules:
         lines.append(f"| [{rule.code}]({rule.code}.md) | {rule.name} | {rule.summary} |")
     return "\n".join(lines) + "\n"
+
+
+def _table(header: tuple[str, ...], rows) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
+    lines += ["| " + " | ".join(str(cell).replace("|", "\\|") for cell in row) + " |" for row in rows]
+    return lines + [""]
+
+
+def render_reference() -> str:
+    """The KM4xx/KM5xx rule reference, generated from the tables in ``kmigrate/keras1/``."""
+    from kmigrate.keras1 import backend, layers, modules, training
+
+    code = "`{}`".format
+    out = ["# Keras 1 → Keras 3 rule reference", "",
+           "Generated from the tables in `kmigrate/keras1/` (`python -m kmigrate.docs`); adding a row there "
+           "adds it here and to the rules. Spec: `keras1-to-keras3.md` §4.", "",
+           "## [KM401](KM401.md) removed module paths", ""]
+    out += _table(("Keras 1/2 module", "Keras 3 module"), ((code(m), code(t)) for m, t in modules.MODULES.items()))
+    out += _table(("Keras 1/2 module without equivalent", "what to do"),
+                  ((code(m), why) for m, why in modules.MODULES_WITHOUT_EQUIVALENT.items()))
+    out += _table(("Keras 1/2 name", "Keras 3 name"),
+                  ((code(f"{m}.{n}"), code(f"{t}.{k}")) for (m, n), (t, k) in modules.MOVED.items()))
+    out += ["Names known in the Keras 3 modules:", ""]
+    out += _table(("Keras 3 module", "names"), ((code(m), ", ".join(sorted(ns))) for m, ns in modules.KERAS3_NAMES.items()))
+    out += _table(("name without exact equivalent (KM401, KM502)", "what to write"),
+                  ((code(n), why) for n, why in modules.NO_EQUIVALENT.items()))
+    out += ["## [KM402](KM402.md) layer classes", ""]
+    out += _table(("Keras 1 class", "Keras 3 class"), ((code(k1), code(k3)) for k1, k3 in layers.CLASSES.items()))
+    out += _table(("Keras 1 alias", "of"), ((code(a), code(c)) for a, c in layers.ALIASES.items()))
+    out += _table(("class", "Keras 1 positionals", "Keras 3 argument"),
+                  ((code(c), ", ".join(ps), code(k3)) for c, (ps, k3) in layers.KERNEL_PARTS.items()))
+    out += ["## [KM403](KM403.md) layer arguments", ""]
+    out += _table(("Keras 1 argument", "Keras 3 argument"), ((code(a), code(b)) for a, b in layers.COMMON_ARGUMENTS.items()))
+    out += _table(("class", "Keras 1 argument", "Keras 3 argument"),
+                  ((code(c), code(a), code(b)) for c, m in layers.CLASS_ARGUMENTS.items() for a, b in m.items()))
+    out += _table(("Keras 1 argument", "value", "Keras 3"),
+                  ((code(a), code(repr(v)), "dropped" if k is None else code(k.format(ops="ops")))
+                   for a, m in layers.VALUES.items() for v, k in m.items()))
+    out += _table(("Keras 1 argument", "value", "Keras 3"),
+                  ((code(a), code(repr(v)), code(f"{n}={c}")) for a, m in layers.VALUE_RENAMES.items() for v, (n, c) in m.items()))
+    out += _table(("class", "Keras 1 default written (kind D)"),
+                  ((code(c), ", ".join(code(f"{k3}={v.format(ops='ops')}") for _, k3, v in rows)) for c, rows in layers.DEFAULTS.items()))
+    out += _table(("class", "Keras 1 signature (positional order)", "positionals kept"),
+                  ((code(c), ", ".join(ps), layers.SAME_POSITIONAL.get(c, 0)) for c, ps in layers.SIGNATURES.items()))
+    out += ["## [KM501](KM501.md) layer arguments without exact equivalent", ""]
+    out += _table(("class", "argument", "what to do"),
+                  ((code(k[0]), code("=".join(map(str, k[1:]))), why) for k, why in layers.NO_EQUIVALENT.items()))
+    out += ["## [KM404](KM404.md) training API", ""]
+    out += _table(("Keras 1", "Keras 3"), ((code(f"Model({a}=)"), code(f"Model({b}=)")) for a, b in training.MODEL_ARGUMENTS.items()))
+    out += _table(("method", "renames", "Keras 1 defaults written"),
+                  ((code(m), ", ".join(f"{a} → {b}" for a, b in s["renames"].items()),
+                    ", ".join(f"{k3}={v}" for _, k3, v in s["defaults"])) for m, s in training.METHODS.items()))
+    out += ["## [KM405](KM405.md) optimizers", ""]
+    out += _table(("optimizer", "Keras 1 positionals", "Keras 1 defaults written", "safety"),
+                  ((code(n), ", ".join(s["params"]), ", ".join(f"{k}={v}" for k, v in s["defaults"].items()),
+                    "unsafe: " + s["differs"] if s["differs"] else "safe") for n, s in training.OPTIMIZERS.items()))
+    out += ["## [KM406](KM406.md) backend functions", ""]
+    out += _table(("Keras 1", "Keras 3", "argument renames", "Keras 1 defaults written"),
+                  ((code(f"K.{n}"), code(f"{m}.{t}"), ", ".join(f"{a} → {b}" for a, b in r.items())
+                    + (" (all by keyword)" if kw else ""), ", ".join(f"{k3}={v}" for _, k3, v in d))
+                   for n, (m, t, _, r, d, kw) in backend.OPS.items()))
+    out += ["## [KM503](KM503.md) backend functions without exact drop-in", ""]
+    out += _table(("Keras 1", "what to write"), ((code(f"K.{n}"), why) for n, why in backend.REPORT.items()))
+    return "\n".join(out)
 
 
 def generated_files() -> dict[str, str]:
@@ -25,6 +90,7 @@ def generated_files() -> dict[str, str]:
     rules = all_rules().rules
     files = {f"{rule.code}.md": render_rule(rule) for rule in rules}
     files["README.md"] = render_index(rules)
+    files["reference.md"] = render_reference()
     return files
 
 

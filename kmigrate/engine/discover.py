@@ -22,6 +22,7 @@ PYTHON_SUFFIXES = (".py", ".pyi")
 class Candidate:
     path: Path  # as given or found (relative paths stay relative)
     explicit: bool  # named on the command line
+    error: str | None = None  # why it cannot be processed (reported as a read error)
 
 
 class _IgnoreRule:
@@ -102,7 +103,10 @@ class _GitIgnore:
 
 
 def _is_venv(folder: Path) -> bool:
-    return (folder / "pyvenv.cfg").is_file()
+    try:
+        return (folder / "pyvenv.cfg").is_file()
+    except OSError:  # pathlib lets EACCES through: an unreadable folder is reported when it is walked
+        return False
 
 
 def _ignored(path: Path, is_dir: bool, ignores: list[_GitIgnore]) -> bool:
@@ -128,7 +132,7 @@ def _parent_ignores(folder: Path) -> list[_GitIgnore]:
         ignore = _GitIgnore.load(current)
         if ignore is not None:
             found.append(ignore)
-        if (current / ".git").exists() or current.parent == current:
+        if os.path.exists(current / ".git") or current.parent == current:
             break
         current = current.parent
     return list(reversed(found))
@@ -150,7 +154,7 @@ def discover(paths: Iterable[str], excludes: tuple[str, ...] = ()) -> Iterator[C
 
     for given in paths:
         root = Path(given)
-        if not root.is_dir():
+        if not os.path.isdir(root):
             if first_time(root):
                 yield Candidate(root, True)
             continue
@@ -173,7 +177,8 @@ def _walk(folder: Path, ignores, excludes, first_time, visited_dirs) -> Iterator
         ignores = [*ignores, local]
     try:
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
-    except OSError:
+    except OSError as exc:
+        yield Candidate(folder, False, f"cannot read this folder: {exc.strerror or exc}")
         return
     for entry in entries:
         path = Path(folder, entry.name)
@@ -189,5 +194,7 @@ def _walk(folder: Path, ignores, excludes, first_time, visited_dirs) -> Iterator
         elif entry.name.endswith(PYTHON_SUFFIXES):
             if _ignored(path, False, ignores) or _excluded(path, excludes):
                 continue
+            if entry.is_symlink() and not os.path.exists(path):
+                continue  # a dangling link or a link loop: no file to look at
             if first_time(path):
                 yield Candidate(path, False)

@@ -3,8 +3,10 @@ LibCST parse → one resolving pass → rules → fixes → compile check → po
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import re
+from collections.abc import Callable
 from typing import Any
 
 import libcst as cst
@@ -26,6 +28,12 @@ class Options:
     unsafe_fixes: bool = False
     rule_options: dict[str, Any] = dataclasses.field(default_factory=dict)
     py2: bool = False  # convert Python 2 syntax first (kmigrate.py2)
+    #: Asked before a fix is applied: ``review(finding, code_now, code_with_this_fix_alone)`` → apply it?
+    #: (``--interactive``; the two codes are callables, computed only when asked for.)
+    review: Callable[[Finding, Callable[[], str], Callable[[], str]], bool] | None = None
+    #: Looks at every Keras-importing file's ``ast`` after the rules: ``probe(tree, data, found)`` →
+    #: an informational note (e.g. Keras code the rules could not see), or None.
+    probe: Callable[[ast.Module, bytes, bool], str | None] | None = None
 
     def applies(self, fix: Fix | None) -> bool:
         return fix is not None and (fix.applicability == SAFE or self.unsafe_fixes)
@@ -38,6 +46,7 @@ class FileResult:
     fixed: list[Finding] = dataclasses.field(default_factory=list)  # findings whose fix was applied
     new_data: bytes | None = None  # the fixed file, when it differs
     analysed: bool = False  # went through LibCST
+    note: str | None = None  # from ``Options.probe``
 
 
 def code_and_positions(module: cst.Module, nodes=()) -> tuple[str, dict]:
@@ -134,6 +143,8 @@ def analyse(data: bytes, path: str, registry: Registry, options: Options, explic
             cause = "maximum recursion depth exceeded" if isinstance(exc, RecursionError) else "out of memory"
             return FileResult(path, [_unanalysable(path, source.Unanalysable(
                 f"too deeply nested or too complex to analyse: LibCST gave up ({cause})"))])
+    if options.probe is not None:
+        result.note = options.probe(tree, data, bool(result.findings or result.fixed))
     if conversion is not None:
         for finding in result.findings:
             finding.message += " (in the --py2 conversion of this file)"
@@ -193,6 +204,11 @@ def _analyse_module(result: FileResult, data: bytes, text: str, path: str, regis
             placed = _place(findings, positions, path)
             findings = [f for f in findings if not _suppressed(f, lines)]
         to_apply = [f for f in findings if options.fix and options.applies(f.fix)]
+        if to_apply and not placed:  # the fixed findings are reported too (--show-fixes, --diff): where they were
+            _, positions = code_and_positions(module, [f.node for f in to_apply])
+            _place(to_apply, positions, path)
+        if to_apply and options.review is not None:
+            to_apply = _reviewed(ctx, to_apply, registry, options.review)
         if not to_apply:
             break
         chosen, deferred = apply.select_compatible([f.fix for f in to_apply])
@@ -218,6 +234,20 @@ def _analyse_module(result: FileResult, data: bytes, text: str, path: str, regis
         new_data = (fixed_code if fixed_code is not None else module.code).encode(module.encoding)
         if new_data != data:
             result.new_data = new_data
+
+
+def _reviewed(ctx: FileContext, findings: list[Finding], registry: Registry, review) -> list[Finding]:
+    memo: dict[str, str] = {}
+
+    def now() -> str:
+        if "code" not in memo:
+            memo["code"] = ctx.module.code
+        return memo["code"]
+
+    def alone(fix: Fix) -> Callable[[], str]:
+        return lambda: apply.apply_fixes(ctx, [fix], registry.replaced_imports).code
+
+    return [f for f in findings if review(f, now, alone(f.fix))]
 
 
 def _apply_compiling(ctx: FileContext, fixes: list[Fix], registry: Registry, path: str):

@@ -6,8 +6,11 @@ file is at any moment either original or completely rewritten; a symlink stays a
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 
@@ -15,15 +18,48 @@ class WriteError(Exception):
     pass
 
 
+def allowed_roots(paths: Iterable[str]) -> tuple[Path, ...]:
+    """Where writes may land: the given paths, links resolved; for a link named itself, the folder it is in
+    (``kmigrate --fix link.py`` writes to the file beside it that it points to, never to one elsewhere)."""
+    roots = []
+    for given in paths:
+        absolute = os.path.abspath(given)
+        if os.path.islink(absolute):
+            roots.append(Path(os.path.realpath(os.path.dirname(absolute))))
+        else:
+            roots.append(Path(os.path.realpath(absolute)))
+    return tuple(roots)
+
+
 def real_target(path: Path, allowed_roots: tuple[Path, ...]) -> Path:
     """The file a write to ``path`` changes; refuse links that lead outside the given paths."""
     real = Path(os.path.realpath(path))
-    if path.is_symlink() and allowed_roots and not any(real == r or r in real.parents for r in allowed_roots):
-        raise WriteError(f"{path}: not written: it is a link to {real}, outside the paths given")
+    if allowed_roots and not any(real == r or r in real.parents for r in allowed_roots):
+        raise WriteError(f"{path}: not written: it is a symbolic link to {real} (or inside a linked folder),"
+                         f" outside the paths given; name that file itself to fix it")
     return real
 
 
+@contextlib.contextmanager
+def _signals_deferred():
+    """SIGINT/SIGTERM wait until the write is complete (the rename makes it all or nothing; this keeps the
+    temporary file from being left behind)."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
 def atomic_write(path: Path, data: bytes, allowed_roots: tuple[Path, ...] = ()) -> None:
+    with _signals_deferred():
+        _atomic_write(path, data, allowed_roots)
+
+
+def _atomic_write(path: Path, data: bytes, allowed_roots: tuple[Path, ...]) -> None:
     target = real_target(path, allowed_roots)
     try:
         st = target.stat()

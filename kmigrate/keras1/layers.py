@@ -1,0 +1,234 @@
+"""Keras 1.2.2 layer constructors and their Keras 3 spelling (spec §4.0, §4.2, §4.3).
+
+Adding a rename is one row: an argument in ``COMMON_ARGUMENTS`` or ``CLASS_ARGUMENTS``, a value in
+``VALUES``, a class in ``CLASSES``.
+"""
+
+#: Keras 1 constructor parameters in positional order (Keras 1.2.2 ``__init__`` signatures).
+_CONV_TAIL = ("W_regularizer", "b_regularizer", "activity_regularizer", "W_constraint", "b_constraint", "bias")
+_DENSE = ("output_dim", "init", "activation", "weights", "W_regularizer", "b_regularizer",
+          "activity_regularizer", "W_constraint", "b_constraint", "bias", "input_dim")
+_POOL2D = ("pool_size", "strides", "border_mode", "dim_ordering")
+_POOL1D = ("pool_length", "stride", "border_mode")
+_RNN_TAIL = ("W_regularizer", "U_regularizer", "b_regularizer", "dropout_W", "dropout_U")
+
+SIGNATURES = {
+    "Dense": _DENSE,
+    "Dropout": ("p", "noise_shape", "seed"),
+    "SpatialDropout1D": ("p",),
+    "SpatialDropout2D": ("p", "dim_ordering"),
+    "SpatialDropout3D": ("p", "dim_ordering"),
+    "GaussianNoise": ("sigma",),
+    "GaussianDropout": ("p",),
+    "Convolution1D": ("nb_filter", "filter_length", "init", "activation", "weights", "border_mode",
+                      "subsample_length", *_CONV_TAIL, "input_dim", "input_length"),
+    "AtrousConvolution1D": ("nb_filter", "filter_length", "init", "activation", "weights", "border_mode",
+                            "subsample_length", "atrous_rate", *_CONV_TAIL),
+    "Convolution2D": ("nb_filter", "nb_row", "nb_col", "init", "activation", "weights", "border_mode",
+                      "subsample", "dim_ordering", *_CONV_TAIL),
+    "AtrousConvolution2D": ("nb_filter", "nb_row", "nb_col", "init", "activation", "weights", "border_mode",
+                            "subsample", "atrous_rate", "dim_ordering", *_CONV_TAIL),
+    "Deconvolution2D": ("nb_filter", "nb_row", "nb_col", "output_shape", "init", "activation", "weights",
+                        "border_mode", "subsample", "dim_ordering", *_CONV_TAIL),
+    "SeparableConvolution2D": ("nb_filter", "nb_row", "nb_col", "init", "activation", "weights", "border_mode",
+                               "subsample", "depth_multiplier", "dim_ordering", "depthwise_regularizer",
+                               "pointwise_regularizer", "b_regularizer", "activity_regularizer",
+                               "depthwise_constraint", "pointwise_constraint", "b_constraint", "bias"),
+    "Convolution3D": ("nb_filter", "kernel_dim1", "kernel_dim2", "kernel_dim3", "init", "activation", "weights",
+                      "border_mode", "subsample", "dim_ordering", *_CONV_TAIL),
+    "UpSampling1D": ("length",),
+    "UpSampling2D": ("size", "dim_ordering"),
+    "UpSampling3D": ("size", "dim_ordering"),
+    "ZeroPadding1D": ("padding",),
+    "ZeroPadding2D": ("padding", "dim_ordering"),
+    "ZeroPadding3D": ("padding", "dim_ordering"),
+    "Cropping1D": ("cropping",),
+    "Cropping2D": ("cropping", "dim_ordering"),
+    "Cropping3D": ("cropping", "dim_ordering"),
+    "MaxPooling1D": _POOL1D,
+    "AveragePooling1D": _POOL1D,
+    "MaxPooling2D": _POOL2D,
+    "AveragePooling2D": _POOL2D,
+    "MaxPooling3D": _POOL2D,
+    "AveragePooling3D": _POOL2D,
+    "GlobalAveragePooling2D": ("dim_ordering",),
+    "GlobalMaxPooling2D": ("dim_ordering",),
+    "GlobalAveragePooling3D": ("dim_ordering",),
+    "GlobalMaxPooling3D": ("dim_ordering",),
+    "SimpleRNN": ("output_dim", "init", "inner_init", "activation", *_RNN_TAIL),
+    "GRU": ("output_dim", "init", "inner_init", "activation", "inner_activation", *_RNN_TAIL),
+    "LSTM": ("output_dim", "init", "inner_init", "forget_bias_init", "activation", "inner_activation", *_RNN_TAIL),
+    "ConvLSTM2D": ("nb_filter", "nb_row", "nb_col", "init", "inner_init", "forget_bias_init", "activation",
+                   "inner_activation", "dim_ordering", "border_mode", "subsample", "W_regularizer",
+                   "U_regularizer", "b_regularizer", "dropout_W", "dropout_U"),
+    "Embedding": ("input_dim", "output_dim", "init", "input_length", "W_regularizer", "activity_regularizer",
+                  "W_constraint", "mask_zero", "weights", "dropout"),
+    "BatchNormalization": ("epsilon", "mode", "axis", "momentum", "weights", "beta_init", "gamma_init",
+                           "gamma_regularizer", "beta_regularizer"),
+    "LeakyReLU": ("alpha",),
+    "PReLU": ("init", "weights", "shared_axes"),
+    "ELU": ("alpha",),
+    "Activation": ("activation",),
+    "Lambda": ("function", "output_shape", "arguments"),  # T4: Keras 3's third positional is mask
+}
+
+#: Keras 1 aliases (``keras/layers/convolutional.py``): same class, same signature.
+ALIASES = {
+    "Conv1D": "Convolution1D",
+    "Conv2D": "Convolution2D",
+    "Conv3D": "Convolution3D",
+    "AtrousConv1D": "AtrousConvolution1D",
+    "AtrousConv2D": "AtrousConvolution2D",
+    "Deconv2D": "Deconvolution2D",
+    "SeparableConv2D": "SeparableConvolution2D",
+}
+
+#: Keras 1 class → Keras 3 class in ``keras.layers`` (spec §4.3).
+CLASSES = {
+    "Convolution1D": "Conv1D",
+    "AtrousConvolution1D": "Conv1D",
+    "Convolution2D": "Conv2D",
+    "AtrousConvolution2D": "Conv2D",
+    "Deconvolution2D": "Conv2DTranspose",
+    "SeparableConvolution2D": "SeparableConv2D",
+    "Convolution3D": "Conv3D",
+}
+
+#: Keras 1 positional parameters that Keras 3 merges into one tuple argument (spec T1/T2):
+#: class → (parameters, Keras 3 argument).
+KERNEL_PARTS = {
+    "Convolution2D": (("nb_row", "nb_col"), "kernel_size"),
+    "AtrousConvolution2D": (("nb_row", "nb_col"), "kernel_size"),
+    "Deconvolution2D": (("nb_row", "nb_col"), "kernel_size"),
+    "SeparableConvolution2D": (("nb_row", "nb_col"), "kernel_size"),
+    "Convolution3D": (("kernel_dim1", "kernel_dim2", "kernel_dim3"), "kernel_size"),
+    "ConvLSTM2D": (("nb_row", "nb_col"), "kernel_size"),
+}
+
+#: How many leading Keras 1 positional arguments mean the same in Keras 3 at the same position
+#: (after the kernel merge, which counts as one); the others are written as keywords.
+SAME_POSITIONAL = {
+    "Dense": 1, "Dropout": 3, "SpatialDropout1D": 1, "SpatialDropout2D": 1, "SpatialDropout3D": 1,
+    "GaussianNoise": 1, "GaussianDropout": 1,
+    "Convolution1D": 2, "AtrousConvolution1D": 2, "Convolution2D": 2, "AtrousConvolution2D": 2,
+    "Deconvolution2D": 2, "SeparableConvolution2D": 2, "Convolution3D": 2, "ConvLSTM2D": 2,
+    "UpSampling1D": 1, "UpSampling2D": 1, "UpSampling3D": 1, "ZeroPadding1D": 1, "ZeroPadding2D": 1,
+    "ZeroPadding3D": 1, "Cropping1D": 1, "Cropping2D": 1, "Cropping3D": 1,
+    "MaxPooling1D": 3, "AveragePooling1D": 3, "MaxPooling2D": 4, "AveragePooling2D": 4,
+    "MaxPooling3D": 4, "AveragePooling3D": 4, "GlobalAveragePooling2D": 1, "GlobalMaxPooling2D": 1,
+    "GlobalAveragePooling3D": 1, "GlobalMaxPooling3D": 1,
+    "SimpleRNN": 1, "GRU": 1, "LSTM": 1, "Embedding": 2, "BatchNormalization": 0,
+    "LeakyReLU": 0, "PReLU": 1, "ELU": 1, "Activation": 1, "Lambda": 2,
+}
+
+#: Argument renames shared by every layer that has the argument (Keras 2 ``legacy/interfaces.py``).
+COMMON_ARGUMENTS = {
+    "output_dim": "units",
+    "init": "kernel_initializer",
+    "W_regularizer": "kernel_regularizer",
+    "b_regularizer": "bias_regularizer",
+    "W_constraint": "kernel_constraint",
+    "b_constraint": "bias_constraint",
+    "bias": "use_bias",
+    "border_mode": "padding",
+    "subsample": "strides",
+    "subsample_length": "strides",
+    "dim_ordering": "data_format",
+    "nb_filter": "filters",
+    "filter_length": "kernel_size",
+    "atrous_rate": "dilation_rate",
+    "inner_init": "recurrent_initializer",
+    "inner_activation": "recurrent_activation",
+    "U_regularizer": "recurrent_regularizer",
+    "dropout_W": "dropout",
+    "dropout_U": "recurrent_dropout",
+    "beta_init": "beta_initializer",
+    "gamma_init": "gamma_initializer",
+    "pool_length": "pool_size",
+}
+
+#: Renames that hold for one class only (override the common ones).
+CLASS_ARGUMENTS = {
+    "Dropout": {"p": "rate"},
+    "SpatialDropout1D": {"p": "rate"},
+    "SpatialDropout2D": {"p": "rate"},
+    "SpatialDropout3D": {"p": "rate"},
+    "GaussianDropout": {"p": "rate"},
+    "GaussianNoise": {"sigma": "stddev"},
+    "MaxPooling1D": {"stride": "strides"},
+    "AveragePooling1D": {"stride": "strides"},
+    "UpSampling1D": {"length": "size"},
+    "LeakyReLU": {"alpha": "negative_slope"},
+    "PReLU": {"init": "alpha_initializer"},
+    "Embedding": {"init": "embeddings_initializer", "W_regularizer": "embeddings_regularizer",
+                  "W_constraint": "embeddings_constraint"},
+}
+
+#: Code for Keras 1's ``hard_sigmoid`` (clip(0.2 x + 0.5, 0, 1)); ``{ops}`` is ``keras.ops`` in the
+#: file's import style.  Keras 3's own ``'hard_sigmoid'`` is relu6(x + 3) / 6, another function (T10).
+HARD_SIGMOID = "lambda x: {ops}.clip(0.2 * x + 0.5, 0.0, 1.0)"
+
+#: Value maps: Keras 1 argument → {Keras 1 literal value → Keras 3 code, or DROP to omit the argument}.
+DROP = None
+VALUES = {
+    "dim_ordering": {"th": "'channels_first'", "tf": "'channels_last'", "default": DROP},
+    "consume_less": {"cpu": DROP, "mem": DROP, "gpu": DROP},
+    "inner_activation": {"hard_sigmoid": HARD_SIGMOID},
+    "activation": {"hard_sigmoid": HARD_SIGMOID},
+    "mode": {0: DROP},  # BatchNormalization's default: feature-wise, moving statistics at test time
+}
+
+#: Layers whose Keras 1 ``input_dim``/``input_length`` describe a sequence: they become
+#: ``input_shape=(input_length, input_dim)`` (Keras 3 would turn ``input_dim`` alone into a rank-2 shape, T17).
+SEQUENCE_INPUT = frozenset({"SimpleRNN", "GRU", "LSTM", "Convolution1D", "AtrousConvolution1D"})
+
+#: Arguments every value of which changes: a value that is not a literal cannot be rewritten.
+VALUES_REQUIRED = frozenset({"dim_ordering", "consume_less"})
+
+#: Keras 1 arguments that become another argument with a value: argument → {value → (Keras 3 argument, code)}.
+VALUE_RENAMES = {
+    "forget_bias_init": {"one": ("unit_forget_bias", "True")},
+}
+
+#: Keras 3 defaults that differ from Keras 1: class → [(Keras 1 parameter, Keras 3 argument, code)].
+#: The code is written when the call leaves the Keras 1 parameter out (kind D).
+DEFAULTS = {
+    "LSTM": [("inner_activation", "recurrent_activation", HARD_SIGMOID)],
+    "GRU": [("inner_activation", "recurrent_activation", HARD_SIGMOID), (None, "reset_after", "False")],
+    "ConvLSTM2D": [("inner_activation", "recurrent_activation", HARD_SIGMOID)],
+    "AveragePooling1D": [("pool_length", "pool_size", "2")],
+    "AveragePooling2D": [("pool_size", "pool_size", "(2, 2)")],
+    "AveragePooling3D": [("pool_size", "pool_size", "(2, 2, 2)")],
+}
+
+#: Exceptions to the rows below: (class, argument) that Keras 3 keeps.
+HAS_EQUIVALENT = frozenset({("Embedding", "weights")})
+
+#: Keras 1 arguments without an exact Keras 3 argument (kinds S and X): (class or "*", argument) → what to do.
+#: A literal value may narrow the row: (class, argument, value).
+NO_EQUIVALENT = {
+    ("*", "weights"): "Keras 3 layers take no weights=: build the layer, then layer.set_weights(...) "
+    "(Keras 1 Theano kernels are flipped and laid out (out, in, rows, cols))",
+    ("*", "input_dtype"): "start the model with keras.Input(shape=..., dtype=...)",
+    ("*", "batch_input_shape"): "start the model with keras.Input(batch_shape=...)",
+    ("*", "border_mode", "full"): "no 'full' padding in Keras 3: ZeroPadding (kernel size - 1 on each side) "
+    "then padding='valid'",
+    ("BatchNormalization", "mode"): "mode=1 normalises each sample with its own statistics (close to "
+    "LayerNormalization, not exact); mode=2 uses batch statistics at test time too: no Keras 3 equivalent "
+    "(mode=0, the default, is dropped)",
+    ("Embedding", "dropout"): "Keras 1 dropped whole words; write a custom word dropout",
+    ("SeparableConvolution2D", "init"): "write depthwise_initializer=... and pointwise_initializer=... (Keras 1 "
+    "initialised both kernels with init)",
+    ("Embedding", "input_length"): "start the model with keras.Input(shape=(input_length,), dtype='int32')",
+    ("Deconvolution2D", "output_shape"): "Conv2DTranspose infers the output size: drop output_shape (with "
+    "strides > 1, output_padding picks among the possible sizes)",
+    ("*", "forget_bias_init"): "only 'one' maps (unit_forget_bias=True); otherwise unit_forget_bias=False "
+    "and bias_initializer=...",
+}
+
+#: Modules where Keras 1/2 code gets its layer classes (the rules match calls through any of them).
+LAYER_MODULES = (
+    "keras.layers", "keras.layers.core", "keras.layers.convolutional", "keras.layers.convolutional_recurrent",
+    "keras.layers.recurrent", "keras.layers.embeddings", "keras.layers.normalization",
+    "keras.layers.advanced_activations", "keras.layers.noise", "keras.layers.pooling", "keras.legacy.layers",
+)

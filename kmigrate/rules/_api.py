@@ -1,0 +1,436 @@
+"""What the KM4xx/KM5xx rules share: uses of imported names as attribute chains, and argument edits."""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+import re
+from collections.abc import Callable, Iterator
+
+import libcst as cst
+
+from kmigrate.engine.context import FileContext
+from kmigrate.keras1 import layers
+
+_NO_SPACE = cst.SimpleWhitespace("")
+_SPACE = cst.SimpleWhitespace(" ")
+
+
+@dataclasses.dataclass
+class Use:
+    """A use of a Keras import: the base ``Name`` and the longest attribute chain built on it."""
+
+    name: cst.Name
+    base: str  # what the name is bound to, e.g. "keras" or "keras.layers.core"
+    chain: list[cst.BaseExpression]  # chain[0] is the name, chain[i] the Attribute with i attributes
+    attrs: list[str]  # the attribute names, in order
+
+    def qualname(self, depth: int) -> str:
+        """The qualified name of ``chain[depth]``."""
+        return ".".join([self.base, *self.attrs[:depth]])
+
+
+def _is_reference(ctx: FileContext, name: cst.Name) -> bool:
+    parent = ctx.parent(name)
+    if isinstance(parent, cst.Attribute) and parent.attr is name:
+        return False
+    if isinstance(parent, cst.Arg) and parent.keyword is name:
+        return False
+    return True
+
+
+def uses(ctx: FileContext) -> list[Use]:
+    """Every reference to a name bound by a Keras import (computed once per file)."""
+    key = ("_api.uses",)
+    if key not in ctx.cache:
+        found = []
+        for name in ctx.resolver.name_scopes:
+            if not _is_reference(ctx, name):
+                continue
+            base = ctx.resolver.resolve_name(name)
+            if base is None:
+                continue
+            chain: list[cst.BaseExpression] = [name]
+            attrs: list[str] = []
+            node: cst.BaseExpression = name
+            parent = ctx.parent(node)
+            while isinstance(parent, cst.Attribute) and parent.value is node:
+                chain.append(parent)
+                attrs.append(parent.attr.value)
+                node = parent
+                parent = ctx.parent(node)
+            found.append(Use(name, base, chain, attrs))
+        ctx.cache[key] = found
+    return ctx.cache[key]
+
+
+def uses_of(ctx: FileContext, base: str) -> Iterator[Use]:
+    return (use for use in uses(ctx) if use.base == base)
+
+
+def keyword(name: str, value: cst.BaseExpression) -> cst.Arg:
+    return cst.Arg(value=value, keyword=cst.Name(name),
+                   equal=cst.AssignEqual(whitespace_before=_NO_SPACE, whitespace_after=_NO_SPACE))
+
+
+def join_commas(items: list, trailing: bool = True) -> list:
+    """Commas between arguments or import names (kept where they were, ``, `` where new); the last
+    item keeps its trailing comma only with ``trailing``."""
+    joined = []
+    for index, item in enumerate(items):
+        if index < len(items) - 1:
+            if not isinstance(item.comma, cst.Comma):
+                item = item.with_changes(comma=cst.Comma(whitespace_after=_SPACE))
+        elif not trailing:
+            item = item.with_changes(comma=cst.MaybeSentinel.DEFAULT)
+        joined.append(item)
+    return joined
+
+
+def code(node: cst.CSTNode) -> str:
+    return cst.Module([]).code_for_node(node)
+
+
+# -- Keras 1 layer calls (KM402, KM403) ---------------------------------------------------------
+
+#: Keyword arguments only Keras 1 spelled so (on Keras calls): a file passing one is Keras 1 code.
+KERAS1_KEYWORDS = frozenset({
+    *(k for k in layers.COMMON_ARGUMENTS if k not in ("init",)), "nb_epoch", "samples_per_epoch",
+    "nb_val_samples", "consume_less", "forget_bias_init", "input_dtype", "lr",
+})
+#: Names only Keras 1 had (their calls are Keras 1 evidence).
+KERAS1_CALLS = frozenset({"Convolution1D", "Convolution2D", "Convolution3D", "AtrousConvolution1D",
+                          "AtrousConvolution2D", "Deconvolution2D", "SeparableConvolution2D", "Merge",
+                          "image_dim_ordering", "set_image_dim_ordering"})
+_KERAS1_MODULE = re.compile(r"keras\.(?:layers\.(?:core|convolutional|recurrent|embeddings|normalization|"
+                            r"advanced_activations|wrappers|noise|pooling|local)|engine|utils\.np_utils|"
+                            r"utils\.visualize_util|objectives|initializations)\b")
+
+
+def keras1_file(ctx: FileContext) -> bool:
+    """The file shows Keras 1 code: an import from a removed Keras 1 module, a Keras call with a
+    keyword only Keras 1 had (``nb_epoch=``, ``output_dim=``, ``border_mode=``, ...), or a call of a
+    Keras 1-only name.  Only then are Keras 1 defaults made explicit (kind D): the same call in Keras 3
+    code means Keras 3's defaults."""
+    key = ("_api.keras1_file",)
+    if key not in ctx.cache:
+        ctx.cache[key] = _keras1_evidence(ctx)
+    return ctx.cache[key]
+
+
+def _keras1_evidence(ctx: FileContext) -> bool:
+    from kmigrate.engine.resolve import dotted_name
+
+    for statement, _ in ctx.resolver.imports:
+        if isinstance(statement, cst.ImportFrom) and statement.module is not None and not statement.relative:
+            if _KERAS1_MODULE.match(dotted_name(statement.module) or ""):
+                return True
+        elif isinstance(statement, cst.Import):
+            if any(_KERAS1_MODULE.match(dotted_name(a.name) or "") for a in statement.names):
+                return True
+    for call in ctx.resolver.calls:
+        qualname = ctx.qualified_name(call.func)
+        if qualname is None or not qualname.startswith("keras"):
+            continue
+        if qualname.rsplit(".", 1)[1] in KERAS1_CALLS:
+            return True
+        if qualname in ("keras.models.Model", "keras.Model", "keras.engine.training.Model") and any(
+                a.keyword is not None and a.keyword.value in ("input", "output") for a in call.args):
+            return True
+        if any(a.keyword is not None and a.keyword.value in KERAS1_KEYWORDS for a in call.args):
+            return True
+    return bool(re.search(r"\bnb_epoch\s*=", ctx.text))
+
+
+def literal_value(node: cst.BaseExpression):
+    """The Python value of a literal, or the ``NOT_LITERAL`` marker."""
+    try:
+        return ast.literal_eval(code(node))
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return NOT_LITERAL
+
+
+NOT_LITERAL = object()
+
+
+@dataclasses.dataclass
+class Conversion:
+    """The Keras 3 spelling of a Keras 1 call: what changes, and a builder for the fix."""
+
+    changes: list[str]
+    problems: list[str]  # reasons the call cannot be rewritten exactly (no fix)
+    renamed: bool  # the class name changes or positional arguments are merged (KM402)
+    build: Callable[[cst.Call], cst.Call]
+    imports: tuple = ()
+
+
+def _bind(call: cst.Call, params: tuple[str, ...], positional: bool):
+    """(positional [(param, arg)], keywords {name: arg}, has_star_kwargs) or None when it does not fit."""
+    pos, kws, star = [], {}, False
+    for arg in call.args:
+        if arg.star == "*":
+            return None
+        if arg.star == "**":
+            star = True
+        elif arg.keyword is None:
+            if not positional or len(pos) >= len(params):
+                pos.append((None, arg))
+            else:
+                pos.append((params[len(pos)], arg))
+        else:
+            kws[arg.keyword.value] = arg
+    return pos, kws, star
+
+
+def _k3_form(k1: str, call: cst.Call) -> bool:
+    """A convolution already written the Keras 2/3 way (``Conv2D(64, (3, 3))``, ``kernel_size=``)."""
+    if k1 not in layers.KERNEL_PARTS and k1 not in ("Convolution1D", "AtrousConvolution1D"):
+        return False
+    positional = [a for a in call.args if a.keyword is None and not a.star]
+    if any(a.keyword is not None and a.keyword.value in ("kernel_size", "filters") for a in call.args):
+        return True
+    return len(positional) >= 2 and isinstance(positional[1].value, (cst.Tuple, cst.List))
+
+
+def convert_layer(ctx: FileContext, call: cst.Call, written: str) -> Conversion | None:
+    """The Keras 3 spelling of a call of Keras 1 layer ``written`` (a class name), or None when it is one."""
+    k1 = layers.ALIASES.get(written, written)
+    params = layers.SIGNATURES.get(k1)
+    if params is None:
+        return None
+    k3_form = _k3_form(k1, call)
+    bound = _bind(call, params, positional=not k3_form)
+    if bound is None:
+        return None
+    positional, keywords, star = bound
+    renames = {**layers.COMMON_ARGUMENTS, **layers.CLASS_ARGUMENTS.get(k1, {})}
+    changes: list[str] = []
+    problems: list[str] = []
+    target = layers.CLASSES.get(k1, k1)
+    renamed = target != written
+    if renamed:
+        changes.append(f"{written} -> {target}")
+    parts, kernel_arg = layers.KERNEL_PARTS.get(k1, ((), None))
+    limit = layers.SAME_POSITIONAL.get(k1, 0) + max(len(parts) - 1, 0)
+    given = {p for p, _ in positional if p} | set(keywords)
+
+    # Positional arguments: kept while they mean the same in Keras 3, merged kernel parts, else keywords.
+    kernel_positional = [arg for p, arg in positional if p in parts]
+    if kernel_positional and len(kernel_positional) != len(parts):
+        problems.append(f"{', '.join(parts)} only partly given: write {kernel_arg}=(...) by hand")
+    kernel_keywords = [keywords[p] for p in parts if p in keywords]
+    if kernel_keywords and len(kernel_keywords) + len(kernel_positional) != len(parts):
+        problems.append(f"{', '.join(parts)} only partly given: write {kernel_arg}=(...) by hand")
+    if kernel_positional and len(kernel_positional) == len(parts):
+        renamed = True
+        changes.append(f"positional {', '.join(parts)} -> {kernel_arg} tuple (Keras 3 reads the third "
+                       f"positional argument as strides)")
+    elif kernel_keywords and len(kernel_keywords) == len(parts):
+        changes.append(f"{', '.join(parts)} -> {kernel_arg}")
+    for index, (param, arg) in enumerate(positional):
+        if param is None or param in parts:
+            continue
+        if index >= limit and keras1_file(ctx):
+            changes.append(f"positional {param} -> {renames.get(param, param)}=")
+        elif index >= limit:
+            # Valid Keras 3 code (``Dense(10, 'relu')``): without Keras 1 evidence it is read as such.
+            return None
+    for name, arg in [*keywords.items(), *((p, a) for p, a in positional if p and p not in parts)]:
+        problems.extend(_value_problem(name, arg))
+
+    ops_ref = None
+    defaults = []
+    if not star and keras1_file(ctx):
+        for k1_param, k3_arg, default in layers.DEFAULTS.get(k1, ()):
+            if (k1_param is None or k1_param not in given) and k3_arg not in given:
+                defaults.append((k3_arg, default))
+    imports = []
+    mapped_codes = [_mapped(name, arg) for name, arg in [*keywords.items(), *((p, a) for p, a in positional if p)]]
+    needs_ops = any("{ops}" in d for _, d in defaults) or any(
+        isinstance(m, str) and "{ops}" in m for m in mapped_codes)
+    if needs_ops:
+        ops_ref, request = ctx.reference("keras", "ops")
+        imports.append(request)
+    class_ref = None
+    if renamed and target != written:
+        class_ref, request = ctx.reference("keras.layers", target)
+        imports.append(request)
+
+    for name, arg in keywords.items():
+        if name in renames and name not in layers.VALUES and not no_equivalent(k1, name, arg):
+            changes.append(f"{name} -> {renames[name]}")
+    for name, arg in [*keywords.items(), *((p, a) for p, a in positional if p)]:
+        if name in layers.VALUES and not no_equivalent(k1, name, arg):
+            mapped = _mapped(name, arg)
+            if mapped is not _UNMAPPED:
+                changes.append(f"{name}={code(arg.value)} -> " + (
+                    f"{renames.get(name, name)}={mapped.format(ops='ops')}" if mapped is not None else "dropped"))
+        if name in layers.VALUE_RENAMES:
+            value = literal_value(arg.value)
+            if value in layers.VALUE_RENAMES[name]:
+                new_name, new_code = layers.VALUE_RENAMES[name][value]
+                changes.append(f"{name}={code(arg.value)} -> {new_name}={new_code}")
+    if k1 in layers.SEQUENCE_INPUT and "input_dim" in keywords:
+        changes.append("input_dim, input_length -> input_shape=(input_length, input_dim)")
+    elif k1 in layers.SEQUENCE_INPUT and "input_length" in keywords:
+        changes.append("input_length without input_dim (Keras 1 ignored it) -> dropped")
+    for k3_arg, default in defaults:
+        changes.append(f"{k3_arg}={default.format(ops='ops')} (the Keras 1 default)")
+
+    ops_code = code(ops_ref) if ops_ref is not None else "ops"
+
+    def build(updated: cst.Call) -> cst.Call:
+        new_bound = _bind(updated, params, positional=not k3_form)
+        pos, kws, _ = new_bound
+        args: list[cst.Arg] = []
+        kernel_values = [arg.value for p, arg in pos if p in parts] or [kws[p].value for p in parts if p in kws]
+        for index, (param, arg) in enumerate(pos):
+            if param in parts:
+                if param == parts[0]:
+                    # the merged argument ends where the last part ended (a line break after it stays)
+                    last_part = [a for p, a in pos if p == parts[-1]] or [arg]
+                    args.append(arg.with_changes(value=_tuple(kernel_values), comma=last_part[0].comma))
+                continue
+            if param is None or index < limit:
+                args.append(_map_positional(param, arg, ops_code) if param else arg)
+            else:
+                args.extend(_keyword_out(k1, param, arg, renames, ops_code))
+        input_dim = input_length = None
+        for name, arg in kws.items():
+            if name in parts:
+                if name == parts[0] and kernel_values and not any(p in parts for p, _ in pos):
+                    args.append(keyword_arg(kernel_arg, _tuple(kernel_values), arg))
+                continue
+            if k1 in layers.SEQUENCE_INPUT and name in ("input_dim", "input_length"):
+                input_dim, input_length = (arg, input_length) if name == "input_dim" else (input_dim, arg)
+                if name == "input_dim":
+                    args.append(arg)  # placeholder, replaced below
+                continue
+            args.extend(_keyword_out(k1, name, arg, renames, ops_code))
+        if input_dim is not None:
+            length = input_length.value if input_length is not None else cst.Name("None")
+            shape = cst.Tuple([cst.Element(length, comma=cst.Comma(whitespace_after=_SPACE)),
+                               cst.Element(input_dim.value)])
+            args = [keyword_arg("input_shape", shape, a) if a is input_dim else a for a in args]
+        if args:  # the last argument keeps the call's own ending (a trailing comma or none)
+            last_comma = updated.args[-1].comma if updated.args else cst.MaybeSentinel.DEFAULT
+            args = [*join_commas(args[:-1]), args[-1].with_changes(comma=last_comma)] if len(args) > 1 \
+                else [args[-1].with_changes(comma=last_comma)]
+        new_args = [keyword(k3_arg, cst.parse_expression(default.format(ops=ops_code))) for k3_arg, default in defaults]
+        args = append_args(args, new_args)
+        func = class_ref if class_ref is not None else updated.func
+        return updated.with_changes(func=func, args=args)
+
+    if not changes and not problems:
+        return None
+    return Conversion(changes, problems, renamed, build, tuple(imports))
+
+
+_UNMAPPED = object()
+
+
+def _mapped(name: str, arg: cst.Arg):
+    """Keras 3 code for the value of ``name`` (None = drop the argument), or _UNMAPPED."""
+    table = layers.VALUES.get(name)
+    if table is None:
+        return _UNMAPPED
+    value = literal_value(arg.value)
+    if value is NOT_LITERAL or not isinstance(value, (str, int)) or isinstance(value, bool) or value not in table:
+        return _UNMAPPED
+    return table[value]
+
+
+def no_equivalent(k1: str, name: str, arg: cst.Arg) -> str | None:
+    """What to do about a Keras 1 argument without an exact Keras 3 spelling (KM501), or None."""
+    value = literal_value(arg.value)
+    if name in layers.VALUE_RENAMES and value in layers.VALUE_RENAMES[name]:
+        return None
+    if (k1, name) in layers.HAS_EQUIVALENT or _mapped(name, arg) is not _UNMAPPED:
+        return None
+    for key in ((k1, name), ("*", name)):
+        if key in layers.NO_EQUIVALENT:
+            return layers.NO_EQUIVALENT[key]
+        if isinstance(value, str) and (*key, value) in layers.NO_EQUIVALENT:
+            return layers.NO_EQUIVALENT[(*key, value)]
+    return None
+
+
+def _value_problem(name: str, arg: cst.Arg) -> list[str]:
+    if name in layers.VALUES_REQUIRED and not isinstance(literal_value(arg.value), str):
+        known = ", ".join(repr(v) for v in layers.VALUES[name])
+        return [f"{name}={code(arg.value)} is not a literal: Keras 3 needs the value mapped ({known})"]
+    return []
+
+
+def _keyword_out(k1: str, name: str, arg: cst.Arg, renames: dict, ops_code: str) -> list[cst.Arg]:
+    """The Keras 3 keyword argument(s) for Keras 1 argument ``name`` (none when dropped)."""
+    if name in layers.VALUE_RENAMES:
+        value = literal_value(arg.value)
+        if value in layers.VALUE_RENAMES[name]:
+            new_name, new_code = layers.VALUE_RENAMES[name][value]
+            return [keyword_arg(new_name, cst.parse_expression(new_code), arg)]
+    if no_equivalent(k1, name, arg):
+        return [arg if arg.keyword is not None else keyword_arg(name, arg.value, arg)]
+    mapped = _mapped(name, arg)
+    if mapped is None:
+        return []
+    value = arg.value if mapped is _UNMAPPED else cst.parse_expression(mapped.format(ops=ops_code))
+    return [keyword_arg(renames.get(name, name), value, arg)]
+
+
+def _map_positional(param: str, arg: cst.Arg, ops_code: str) -> cst.Arg:
+    mapped = _mapped(param, arg)
+    if mapped is _UNMAPPED or mapped is None:
+        return arg
+    return arg.with_changes(value=cst.parse_expression(mapped.format(ops=ops_code)))
+
+
+def _tuple(values: list[cst.BaseExpression]) -> cst.Tuple:
+    elements = [cst.Element(v, comma=cst.Comma(whitespace_after=_SPACE)) for v in values[:-1]]
+    elements.append(cst.Element(values[-1]))
+    return cst.Tuple(elements)
+
+
+def keyword_arg(name: str, value: cst.BaseExpression, template: cst.Arg) -> cst.Arg:
+    """``name=value`` in the place (comma, whitespace, comments) of ``template``."""
+    equal = template.equal if template.keyword is not None else cst.AssignEqual(
+        whitespace_before=_NO_SPACE, whitespace_after=_NO_SPACE)
+    return template.with_changes(keyword=cst.Name(name), value=value, equal=equal)
+
+
+def append_args(args: list[cst.Arg], new: list[cst.Arg]) -> list[cst.Arg]:
+    """``args`` then ``new``, continuing the call's layout (one per line stays one per line)."""
+    if not new:
+        return join_commas(args)
+    if args and isinstance(args[-1].comma, cst.Comma):
+        last_comma = args[-1].comma
+        inner = args[0].comma if len(args) > 1 and isinstance(args[0].comma, cst.Comma) else \
+            cst.Comma(whitespace_after=_SPACE)
+        args = [*args[:-1], args[-1].with_changes(comma=inner)]
+        new = [a.with_changes(comma=inner) for a in new[:-1]] + [new[-1].with_changes(comma=last_comma)]
+        return join_commas(args + new)
+    return join_commas(args + new)
+
+
+LAYER_NAMES = frozenset({*layers.SIGNATURES, *layers.ALIASES})
+LAYER_CALLS = frozenset(f"{module}.{name}" for module in layers.LAYER_MODULES for name in LAYER_NAMES)
+
+
+def layer_conversion(ctx: FileContext, call: cst.Call, qualname: str) -> Conversion | None:
+    """``convert_layer`` once per call (KM402 and KM403 both look at every layer call)."""
+    key = ("_api.layer", id(call))
+    if key not in ctx.cache:
+        ctx.cache[key] = convert_layer(ctx, call, qualname.rsplit(".", 1)[1])
+    return ctx.cache[key]
+
+
+def layer_finding(code_: str, ctx: FileContext, call: cst.Call, qualname: str, conversion: Conversion):
+    from kmigrate.engine.rule import SAFE, Edit, Finding, Fix
+
+    written = qualname.rsplit(".", 1)[1]
+    message = f"{written}(...): " + "; ".join(conversion.changes)
+    if conversion.problems:
+        return Finding(code_, message + ("; " if conversion.changes else "") + "not fixed: "
+                       + "; ".join(conversion.problems), call)
+    return Finding(code_, message, call, Fix(SAFE, "Write the Keras 3 spelling", [Edit(call, conversion.build)],
+                                             conversion.imports))

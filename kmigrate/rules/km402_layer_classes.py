@@ -1,0 +1,64 @@
+"""KM402: Keras 1 layer classes renamed in Keras 3, and the positional convolution trap."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from kmigrate.engine.context import FileContext
+from kmigrate.engine.rule import Rule
+from kmigrate.keras1 import layers as table
+from kmigrate.rules import _api
+
+
+class LayerClasses(Rule):
+    code = "KM402"
+    name = "layer-class-rename"
+    summary = "Keras 1 layer class renamed in Keras 3, or a convolution's kernel given as separate positionals"
+    calls = _api.LAYER_CALLS
+    trigger_names = _api.LAYER_NAMES
+    replaced_imports = frozenset(table.CLASSES)
+    doc = """
+## What it does
+Rewrites calls of Keras 1 layer classes that Keras 3 renamed — `Convolution1D/2D/3D` → `Conv1D/2D/3D`,
+`AtrousConvolution1D/2D` → `Conv1D/2D(dilation_rate=...)`, `Deconvolution2D` → `Conv2DTranspose`,
+`SeparableConvolution2D` → `SeparableConv2D` — and every convolution whose kernel size is given as
+Keras 1's separate positional arguments (`Convolution2D(64, 3, 3)`, `Conv2D(64, 3, 3)`,
+`Convolution3D(8, 3, 3, 3)`, `ConvLSTM2D(32, 3, 3)`), which Keras 3 merges into one `kernel_size`.
+The same fix renames the call's Keras 1 arguments (see KM403).
+
+## Why is this bad?
+Keras 3 still exports `Convolution2D` as an alias of `Conv2D`, whose third positional argument is
+`strides`: `Convolution2D(64, 3, 3)` runs and silently means a 3×3 kernel **with stride 3** (spec T1,
+T2); on a (9, 9) image it outputs (3, 3) instead of (7, 7). `AtrousConvolution2D` and `Deconvolution2D`
+no longer exist (`AttributeError`).
+
+## Example
+```python
+from keras.layers import Convolution2D, AtrousConvolution2D
+
+x = Convolution2D(64, 3, 3, border_mode='same', activation='relu')(image)
+y = AtrousConvolution2D(32, 3, 3, atrous_rate=(2, 2))(x)
+```
+
+## Use instead
+```python
+from keras.layers import Conv2D
+
+x = Conv2D(64, (3, 3), padding='same', activation='relu')(image)
+y = Conv2D(32, (3, 3), dilation_rate=(2, 2))(x)
+```
+A convolution already written the Keras 2/3 way (`Conv2D(64, (3, 3))`, `kernel_size=...`) keeps its
+positional arguments. The old class name's import is removed once unused.
+
+## Fix safety
+Safe: the rewritten layer computes what the Keras 1 layer computed (spec §4.2–4.3). Not fixed (reported):
+kernel dimensions only partly given, a positional argument past the kernel whose meaning changed in a
+file that shows no other Keras 1 spelling, a `dim_ordering` that is not a literal.
+`Deconvolution2D(output_shape=...)` and other arguments without an exact equivalent stay and are
+reported by KM501.
+"""
+
+    def check_call(self, ctx: FileContext, call: cst.Call, qualname: str):
+        conversion = _api.layer_conversion(ctx, call, qualname)
+        if conversion is not None and conversion.renamed:
+            yield _api.layer_finding(self.code, ctx, call, qualname, conversion)

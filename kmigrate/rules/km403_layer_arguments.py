@@ -1,0 +1,76 @@
+"""KM403: Keras 1 layer arguments: renames, value maps, and Keras 1 defaults made explicit."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from kmigrate.engine.context import FileContext
+from kmigrate.engine.rule import Rule
+from kmigrate.rules import _api
+
+
+class LayerArguments(Rule):
+    code = "KM403"
+    name = "layer-arguments"
+    summary = "Keras 1 layer argument names, values and defaults that Keras 3 changed"
+    calls = _api.LAYER_CALLS
+    trigger_names = _api.LAYER_NAMES
+    doc = """
+## What it does
+Rewrites the Keras 1 arguments of layers that Keras 3 still has under the same name (spec §4.2):
+`output_dim` → `units`, `init` → `kernel_initializer`, `W_regularizer`/`b_regularizer` →
+`kernel_regularizer`/`bias_regularizer`, `W_constraint`/`b_constraint`, `bias` → `use_bias`,
+`border_mode` → `padding`, `subsample(_length)` → `strides`, `nb_filter` → `filters`,
+`filter_length` → `kernel_size`, `p` → `rate` (dropouts), `sigma` → `stddev`, `pool_length`/`stride`
+(1D pooling), `length` → `size` (UpSampling1D), `inner_init`/`inner_activation`/`U_regularizer`/
+`dropout_W`/`dropout_U` (recurrent), `beta_init`/`gamma_init`, Embedding's `init`/`W_*` →
+`embeddings_*`, PReLU `init` → `alpha_initializer`, LeakyReLU `alpha` → `negative_slope`; value maps:
+`dim_ordering` → `data_format` (`'th'` → `'channels_first'`, `'tf'` → `'channels_last'`,
+`'default'` dropped), `consume_less` dropped, `forget_bias_init='one'` → `unit_forget_bias=True`,
+`'hard_sigmoid'` → Keras 1's function; recurrent `input_dim`/`input_length` →
+`input_shape=(input_length, input_dim)`.
+
+In a file that shows Keras 1 spellings, it also writes the Keras 1 defaults that Keras 3 changed
+(kind D): `LSTM`/`GRU`/`ConvLSTM2D` get `recurrent_activation=lambda x: ops.clip(0.2 * x + 0.5, 0.0, 1.0)`
+(Keras 1's `hard_sigmoid`), `GRU` gets `reset_after=False`, `AveragePooling*D` get `pool_size`.
+
+## Why is this bad?
+Keras 3 rejects the Keras 1 names (`ValueError: Unrecognized keyword arguments`, or `TypeError:
+missing 1 required positional argument: 'units'`), and where it accepts the Keras 1 spelling it
+computes something else: an `LSTM` relying on Keras 1's default gate activation gets `sigmoid`
+(outputs differ by up to 0.0084 with the same weights), a `GRU` gets `reset_after=True`, and Keras 3's
+own `'hard_sigmoid'` is relu6(x + 3) / 6, not Keras 1's clip(0.2 x + 0.5, 0, 1) (spec T9–T11). The
+issue's wording suggested `recurrent_activation='hard_sigmoid'`; the measured spec shows that string is
+not Keras 1's function, so the exact function is written.
+
+## Example
+```python
+model.add(Dense(output_dim=64, init='he_normal', W_regularizer=l2(0.01)))
+model.add(MaxPooling2D((2, 2), border_mode='same', dim_ordering='th'))
+model.add(LSTM(32, dropout_W=0.2, return_sequences=True))
+```
+
+## Use instead
+```python
+from keras import ops
+
+model.add(Dense(units=64, kernel_initializer='he_normal', kernel_regularizer=l2(0.01)))
+model.add(MaxPooling2D((2, 2), padding='same', data_format='channels_first'))
+model.add(LSTM(32, dropout=0.2, return_sequences=True,
+               recurrent_activation=lambda x: ops.clip(0.2 * x + 0.5, 0.0, 1.0)))
+```
+
+## Fix safety
+Safe: each rename and value map is exact (spec §4.2, kinds R and V), and the written defaults are
+Keras 1's (kind D). A lambda as activation keeps the model from being saved in the `.keras` format
+with `safe_mode`; replace it by a registered function if you save models. Not fixed (reported): a
+`dim_ordering` or `consume_less` that is not a literal. Arguments without an exact equivalent
+(`weights=`, `border_mode='full'`, `BatchNormalization(mode=...)`, `Embedding(dropout=...)`, …) stay
+and are reported by KM501. Initializer distributions are not part of the promise: Keras 3's
+`'glorot_normal'`/`'he_normal'` are truncated, Keras 1's were not.
+"""
+
+    def check_call(self, ctx: FileContext, call: cst.Call, qualname: str):
+        conversion = _api.layer_conversion(ctx, call, qualname)
+        if conversion is not None and not conversion.renamed:
+            yield _api.layer_finding(self.code, ctx, call, qualname, conversion)

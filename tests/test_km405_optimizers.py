@@ -1,0 +1,45 @@
+"""KM405: optimizer lr=, decay=, positional arguments and Keras 1 defaults."""
+
+import pytest
+
+import harness
+
+CASES = harness.cases("km405")
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_fixture(case):
+    harness.assert_case(case)
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.builds], ids=[c.id for c in CASES if c.builds])
+def test_after_builds_under_keras3(case, keras3):
+    result = keras3.build(case.after, fit=True)
+    assert result["ok"], result.get("error")
+
+
+def findings(source: str):
+    return [f for f in harness.check_findings(source.encode()) if f.code == "KM405"]
+
+
+def test_positional_sgd_is_written_with_keywords_and_safe():
+    (finding,) = findings("from keras.optimizers import SGD\ns = SGD(0.1, 0.9)\n")
+    assert finding.message == "SGD(...): positional arguments -> keywords"
+    assert finding.fix.applicability == "safe"
+
+
+def test_rmsprop_is_unsafe_and_says_why():
+    (finding,) = findings("from keras.optimizers import RMSprop\ns = RMSprop(lr=0.1)\n")
+    assert finding.fix.applicability == "unsafe"
+    assert "sqrt(average + epsilon)" in finding.message
+
+
+def test_inverse_time_decay_is_keras1_decay():
+    """Keras 1: lr / (1 + decay * iterations)."""
+    keras = pytest.importorskip("keras")
+    schedule = keras.optimizers.schedules.InverseTimeDecay(0.1, decay_steps=1, decay_rate=0.01)
+    assert float(schedule(10)) == pytest.approx(0.1 / (1 + 0.01 * 10))
+
+
+def test_keras3_spelling_is_left_alone():
+    assert not findings("from keras.optimizers import Adam\nopt = Adam(learning_rate=0.01)\n")

@@ -1,0 +1,50 @@
+"""KM406: K.* backend functions → keras.ops with Keras 1's defaults and argument order (T18, T19)."""
+
+import numpy as np
+import pytest
+
+import harness
+
+CASES = harness.cases("km406")
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_fixture(case):
+    harness.assert_case(case)
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.builds], ids=[c.id for c in CASES if c.builds])
+def test_after_builds_under_keras3(case, keras3):
+    result = keras3.build(case.after, fit=True)
+    assert result["ok"], result.get("error")
+
+
+def findings(source: str, code: str = "KM406"):
+    return [f for f in harness.check_findings(source.encode()) if f.code == code]
+
+
+def test_default_axis_is_written_and_safe():
+    (finding,) = findings("from keras import backend as K\ny = K.concatenate([a, b])\n")
+    assert finding.message == "K.concatenate -> ops.concatenate; axis=-1 (the Keras 1 default)"
+    assert finding.fix.applicability == "safe"
+
+
+def test_written_defaults_give_keras1_results():
+    """What Keras 1 computed: concatenate on the last axis, argmax per row, gather rows."""
+    ops = pytest.importorskip("keras").ops
+    a = np.arange(6.0).reshape(2, 3)
+    assert ops.concatenate([a, a], axis=-1).shape == (2, 6)
+    assert list(ops.convert_to_numpy(ops.argmax(a, axis=-1))) == [2, 2]
+    assert ops.take(a, [1], axis=0).shape == (1, 3)
+
+
+def test_crossentropy_keywords_match_keras1_order():
+    keras = pytest.importorskip("keras")
+    out = np.array([[0.9, 0.1]], "float32")
+    tgt = np.array([[1.0, 0.0]], "float32")
+    value = float(keras.ops.categorical_crossentropy(output=out, target=tgt)[0])
+    assert value == pytest.approx(-np.log(0.9), rel=1e-5)
+
+
+def test_names_keras3_backend_keeps_are_left_alone():
+    assert not harness.check_findings(b"from keras import backend as K\ne = K.epsilon()\nf = K.floatx()\n")
