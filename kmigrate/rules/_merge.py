@@ -53,10 +53,28 @@ def bind(call: cst.Call, params: tuple[str, ...]) -> BoundCall | None:
     return BoundCall(args, dynamic)
 
 
+_CONSTANTS = {"True": True, "False": False, "None": None}
+
+
 def literal(node: cst.BaseExpression | None):
-    """The Python value of a literal expression, or raise ValueError."""
+    """The Python value of a literal expression, or raise ValueError.
+
+    Common shapes are read from the tree (this runs for most arguments of most calls); anything
+    else goes through ``ast.literal_eval``, which needs code generation and a compile.
+    """
     if node is None:
         raise ValueError("no expression")
+    if isinstance(node, (cst.SimpleString, cst.Integer, cst.Float)) and not node.lpar:
+        return node.evaluated_value
+    if isinstance(node, cst.Name) and node.value in _CONSTANTS:
+        return _CONSTANTS[node.value]
+    if isinstance(node, (cst.Tuple, cst.List)) and not any(isinstance(e, cst.StarredElement) for e in node.elements):
+        values = [literal(e.value) for e in node.elements]
+        return tuple(values) if isinstance(node, cst.Tuple) else values
+    if (isinstance(node, cst.UnaryOperation) and isinstance(node.operator, (cst.Minus, cst.Plus))
+            and isinstance(node.expression, (cst.Integer, cst.Float))):
+        value = node.expression.evaluated_value
+        return -value if isinstance(node.operator, cst.Minus) else value
     return ast.literal_eval(cst.Module([]).code_for_node(node))
 
 
