@@ -77,14 +77,16 @@ def test_fix_with_nothing_left_exits_0(tree):
     assert "merge" not in path.read_text()
 
 
-def test_diff_writes_nothing_and_applies_with_patch(tree):
-    if shutil.which("patch") is None:
-        pytest.skip("no patch(1) on this machine")
+@pytest.mark.parametrize("tool", [["patch", "-p0"], ["git", "apply", "-p0", "-"]])
+def test_diff_writes_nothing_and_applies_with_patch(tree, tool):
+    """patch(1) where the machine has it (CI installs it), and git apply, which needs no extra package."""
+    if shutil.which(tool[0]) is None:
+        pytest.fail(f"{tool[0]} is not installed (.ci/run installs it)")
     result = kmigrate("--diff", "pkg", cwd=tree)
     assert result.returncode == 1
     assert (tree / "pkg" / "legacy.py").read_text() == LEGACY
     assert result.stdout.startswith("--- pkg/legacy.py\n+++ pkg/legacy.py\n@@ ")
-    applied = subprocess.run(["patch", "-p0"], cwd=tree, input=result.stdout, capture_output=True, text=True)
+    applied = subprocess.run(tool, cwd=tree, input=result.stdout, capture_output=True, text=True)
     assert applied.returncode == 0, applied.stderr
     fixed_by_patch = (tree / "pkg" / "legacy.py").read_text()
     (tree / "pkg" / "legacy.py").write_text(LEGACY)

@@ -1,9 +1,8 @@
 """Name resolution and imports (design.md §3): every import spelling, the file's own style, aliases."""
 
-import pytest
-
 import harness
-from fixture_tests import check_builds, parametrize
+import pytest
+from fixture_tests import check_builds, parametrize, parametrize_buildable
 
 
 @parametrize("imports")
@@ -11,7 +10,7 @@ def test_rewrite(case):
     harness.assert_case(case)
 
 
-@parametrize("imports")
+@parametrize_buildable("imports")
 def test_after_builds_under_keras3(case, keras3):
     check_builds(case, keras3)
 

@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 from pathlib import Path
 
 import pytest
 
-pexpect = pytest.importorskip("pexpect")
+pexpect = importlib.import_module("pexpect")
 
 from kmigrate.interactive import PROMPT  # noqa: E402
 

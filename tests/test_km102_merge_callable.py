@@ -1,9 +1,8 @@
 """KM102: callable merge modes → Lambda — a catalogue of before/after cases."""
 
-import pytest
-
 import harness
-from fixture_tests import check_builds, parametrize
+import pytest
+from fixture_tests import check_builds, parametrize, parametrize_buildable
 
 FOLDER = "km102"
 
@@ -13,7 +12,7 @@ def test_rewrite(case):
     harness.assert_case(case)
 
 
-@parametrize(FOLDER)
+@parametrize_buildable(FOLDER)
 def test_after_builds_under_keras3(case, keras3):
     check_builds(case, keras3)
 

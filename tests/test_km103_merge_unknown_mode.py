@@ -1,8 +1,7 @@
 """KM103: merge calls kmigrate cannot rewrite are reported, never touched."""
 
-import pytest
-
 import harness
+import pytest
 from fixture_tests import parametrize
 
 HEADER = "from keras.layers import Input, merge\na = Input(shape=(8,))\nb = Input(shape=(8,))\n"

@@ -7,10 +7,9 @@ The session's Keras 1.2.2 worker (tests/conftest.py): the tests fail, never skip
 
 import os
 
+import harness
 import numpy as np
 import pytest
-
-import harness
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import keras  # noqa: E402  (the verify extra is part of the test extra)

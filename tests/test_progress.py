@@ -3,6 +3,7 @@ than Progress.THRESHOLD candidate files; never in pipes, in CI or with --quiet."
 
 from __future__ import annotations
 
+import importlib
 import os
 import subprocess
 import sys
@@ -10,10 +11,11 @@ from pathlib import Path
 
 import pytest
 
-pexpect = pytest.importorskip("pexpect")
+pexpect = importlib.import_module("pexpect")
+
+from test_cli import LEGACY  # noqa: E402
 
 from kmigrate.cli import Progress  # noqa: E402
-from test_cli import LEGACY  # noqa: E402
 
 
 @pytest.fixture(scope="module")
