@@ -18,3 +18,20 @@ def parametrize_buildable(folder: str):
 def check_builds(case: harness.Case, keras3) -> None:
     answer = keras3.build(case.after, fit=True)
     assert answer["ok"], f"{case.id} does not build under Keras 3:\n{answer.get('error')}"
+
+
+def catalogue(folder: str):
+    """The two tests every rule's fixture folder runs, for a test module to bind at module level:
+
+    ``test_rewrite, test_after_builds_under_keras3 = catalogue("km101")``
+    """
+
+    @parametrize(folder)
+    def test_rewrite(case):
+        harness.assert_case(case)
+
+    @parametrize_buildable(folder)
+    def test_after_builds_under_keras3(case, keras3):
+        check_builds(case, keras3)
+
+    return test_rewrite, test_after_builds_under_keras3

@@ -4,8 +4,6 @@ a repository whose ``[tool.kmigrate]`` selects KM1,KM3 and ignores KM301 under t
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest

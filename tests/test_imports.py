@@ -2,17 +2,9 @@
 
 import harness
 import pytest
-from fixture_tests import check_builds, parametrize, parametrize_buildable
+from fixture_tests import catalogue, parametrize
 
-
-@parametrize("imports")
-def test_rewrite(case):
-    harness.assert_case(case)
-
-
-@parametrize_buildable("imports")
-def test_after_builds_under_keras3(case, keras3):
-    check_builds(case, keras3)
+test_rewrite, test_after_builds_under_keras3 = catalogue("imports")
 
 
 @parametrize("negative")

@@ -2,19 +2,12 @@
 
 import harness
 import pytest
-from fixture_tests import check_builds, parametrize, parametrize_buildable
+from fixture_tests import catalogue
 
 FOLDER = "km101"
 
 
-@parametrize(FOLDER)
-def test_rewrite(case):
-    harness.assert_case(case)
-
-
-@parametrize_buildable(FOLDER)
-def test_after_builds_under_keras3(case, keras3):
-    check_builds(case, keras3)
+test_rewrite, test_after_builds_under_keras3 = catalogue(FOLDER)
 
 
 def findings(source: str):

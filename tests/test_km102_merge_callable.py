@@ -2,19 +2,12 @@
 
 import harness
 import pytest
-from fixture_tests import check_builds, parametrize, parametrize_buildable
+from fixture_tests import catalogue
 
 FOLDER = "km102"
 
 
-@parametrize(FOLDER)
-def test_rewrite(case):
-    harness.assert_case(case)
-
-
-@parametrize_buildable(FOLDER)
-def test_after_builds_under_keras3(case, keras3):
-    check_builds(case, keras3)
+test_rewrite, test_after_builds_under_keras3 = catalogue(FOLDER)
 
 
 HEADER = "from keras.layers import Input, merge\na = Input(shape=(8,))\nb = Input(shape=(8,))\n"

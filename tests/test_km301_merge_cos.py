@@ -3,7 +3,7 @@ evidence that makes the dot style safe, and the messages that say what changes."
 
 import harness
 import pytest
-from fixture_tests import check_builds, parametrize, parametrize_buildable
+from fixture_tests import catalogue
 
 from kmigrate.docs import render_rule
 from kmigrate.engine.rule import all_rules
@@ -11,14 +11,7 @@ from kmigrate.engine.rule import all_rules
 FOLDER = "km301"
 
 
-@parametrize(FOLDER)
-def test_rewrite(case):
-    harness.assert_case(case)
-
-
-@parametrize_buildable(FOLDER)
-def test_after_builds_under_keras3(case, keras3):
-    check_builds(case, keras3)
+test_rewrite, test_after_builds_under_keras3 = catalogue(FOLDER)
 
 
 def km301(source: str, options=None):

@@ -2,7 +2,7 @@
 
 import harness
 import pytest
-from fixture_tests import check_builds, parametrize, parametrize_buildable
+from fixture_tests import catalogue
 
 from kmigrate.docs import render_rule
 from kmigrate.engine.rule import all_rules
@@ -10,14 +10,7 @@ from kmigrate.engine.rule import all_rules
 FOLDER = "km302"
 
 
-@parametrize(FOLDER)
-def test_rewrite(case):
-    harness.assert_case(case)
-
-
-@parametrize_buildable(FOLDER)
-def test_after_builds_under_keras3(case, keras3):
-    check_builds(case, keras3)
+test_rewrite, test_after_builds_under_keras3 = catalogue(FOLDER)
 
 
 def km302(source: str):

@@ -5,22 +5,13 @@ import importlib
 
 import harness
 import pytest
+from fixture_tests import catalogue
 
 from kmigrate.keras1 import modules as table
 from kmigrate.rules.km401_module_paths import legacy_module, target_of
 
 CASES = harness.cases("km401")
-
-
-@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
-def test_fixture(case):
-    harness.assert_case(case)
-
-
-@pytest.mark.parametrize("case", [c for c in CASES if c.builds], ids=[c.id for c in CASES if c.builds])
-def test_after_builds_under_keras3(case, keras3):
-    result = keras3.build(case.after, fit=True)
-    assert result["ok"], result.get("error")
+test_fixture, test_after_builds_under_keras3 = catalogue("km401")
 
 
 def findings(source: str, code: str = "KM401"):
@@ -125,3 +116,29 @@ def test_keras1_merge_function_is_not_the_keras2_module():
     assert not findings("import keras\ns = keras.layers.merge([a, b], mode=m)\n")
     (finding,) = findings("from keras.layers.merge import add\n")
     assert finding.fix is not None
+
+
+def test_private_application_helpers_are_reported_with_what_to_do():
+    source = (harness.FIXTURES / "km401" / "application_helpers.clean.py").read_text()
+    helper, audio, kernels = findings(source)
+    assert helper.fix is None and helper.message.startswith(
+        "Keras 3's `keras.applications.imagenet_utils` lacks names imported; _obtain_input_shape: private Keras 1 "
+        "helper that Keras 3 does not export: copy its code from Keras 1.2.2")
+    assert audio.fix is None and "copy preprocess_input" in audio.message
+    assert "convert_all_kernels_in_model: Keras 3 has no Theano kernels: remove the call" in kernels.message
+
+
+def test_removed_names_are_absent_from_their_keras3_module_and_the_others_present():
+    _keras()
+    for module, name in table.REMOVED_NAMES:
+        loaded = importlib.import_module(module)
+        assert not hasattr(loaded, name), f"{module}.{name}"
+    from keras.applications import imagenet_utils
+
+    assert callable(imagenet_utils.decode_predictions) and callable(imagenet_utils.preprocess_input)
+
+
+def test_names_of_the_same_reason_are_listed_once():
+    (finding,) = findings("from keras.applications.audio_conv_utils import decode_predictions, preprocess_input\n")
+    assert finding.message.count("Keras 3 has no audio_conv_utils") == 1
+    assert "decode_predictions, preprocess_input: Keras 3 has no audio_conv_utils" in finding.message

@@ -1,21 +1,11 @@
 """KM402: renamed Keras 1 layer classes and the positional kernel trap (T1/T2)."""
 
-import pytest
 
 import harness
+from fixture_tests import catalogue
 
 CASES = harness.cases("km402")
-
-
-@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
-def test_fixture(case):
-    harness.assert_case(case)
-
-
-@pytest.mark.parametrize("case", [c for c in CASES if c.builds], ids=[c.id for c in CASES if c.builds])
-def test_after_builds_under_keras3(case, keras3):
-    result = keras3.build(case.after, fit=True)
-    assert result["ok"], result.get("error")
+test_fixture, test_after_builds_under_keras3 = catalogue("km402")
 
 
 def findings(source: str, code: str = "KM402"):
@@ -52,3 +42,22 @@ def test_positional_init_in_a_keras1_file_becomes_a_keyword():
     source = b"from keras.layers import Convolution2D\nc = Convolution2D(4, 3, 3, 'he_normal', border_mode='same')\n"
     fixed, _ = harness.fix_bytes(source, [])
     assert b"Conv2D(4, (3, 3), kernel_initializer='he_normal', padding='same')" in fixed
+
+
+def test_merged_kernel_keeps_the_line_break_after_it():
+    source = (b"from keras.layers import Convolution2D\n"
+              b"c = Convolution2D(4, k, k,\n                  border_mode='valid', name='c')\n")
+    fixed, _ = harness.fix_bytes(source, [])
+    assert fixed.endswith(b"c = Conv2D(4, (k, k),\n                  padding='valid', name='c')\n")
+
+
+def test_same_padding_with_an_unknown_kernel_is_unsafe():
+    (finding,) = findings("from keras.layers import Convolution2D\nc = Convolution2D(4, k, k, border_mode='same')\n")
+    assert finding.fix.applicability == "unsafe"
+    assert "padding='same' with a window size not known to be odd" in finding.message
+    (finding,) = findings("from keras.layers import Convolution2D\nc = Convolution2D(4, 2, 2, border_mode=mode)\n")
+    assert finding.fix.applicability == "unsafe" and "padding=mode (maybe 'same') with an even window" in finding.message
+    (finding,) = findings("from keras.layers import Convolution2D\nc = Convolution2D(4, 3, 3, border_mode=mode)\n")
+    assert finding.fix.applicability == "safe"  # odd, stride 1: whichever padding, Keras 3 places it as Keras 1
+    (finding,) = findings("from keras.layers import Convolution2D\nc = Convolution2D(4, k, k, border_mode='valid')\n")
+    assert finding.fix.applicability == "safe"

@@ -4,21 +4,12 @@ import importlib
 
 import harness
 import pytest
+from fixture_tests import catalogue
 
 from kmigrate.keras1 import layers as table
 
 CASES = harness.cases("km403")
-
-
-@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
-def test_fixture(case):
-    harness.assert_case(case)
-
-
-@pytest.mark.parametrize("case", [c for c in CASES if c.builds], ids=[c.id for c in CASES if c.builds])
-def test_after_builds_under_keras3(case, keras3):
-    result = keras3.build(case.after, fit=True)
-    assert result["ok"], result.get("error")
+test_fixture, test_after_builds_under_keras3 = catalogue("km403")
 
 
 def findings(source: str, code: str = "KM403"):
@@ -57,3 +48,37 @@ def test_defaults_wait_for_keras1_evidence():
 def test_keras1_spellings_in_strings_or_comments_are_no_evidence():
     source = "from keras.layers import LSTM\n# LSTM(4, inner_activation='sigmoid'), nb_epoch\ns = 'merge([a, b], mode=\"sum\")'\nl = LSTM(4)\n"
     assert not findings(source)
+
+
+def test_same_padding_is_safe_only_for_odd_windows_with_stride_1():
+    def applicability(call: str) -> str:
+        (finding,) = findings(f"from keras.layers import MaxPooling2D, AveragePooling1D\np = {call}\n")
+        return finding.fix.applicability
+
+    assert applicability("MaxPooling2D((3, 3), strides=(1, 1), border_mode='same')") == "safe"
+    assert applicability("MaxPooling2D((3, 3), border_mode='same')") == "unsafe"  # strides default to the pool
+    assert applicability("MaxPooling2D((2, 2), strides=(1, 1), border_mode='same')") == "unsafe"
+    assert applicability("AveragePooling1D(border_mode='same')") == "unsafe"  # pool_length defaults to 2
+    assert applicability("MaxPooling2D((2, 2), border_mode='valid')") == "safe"
+
+
+def test_unsafe_same_padding_rewrites_do_compute_something_else_in_keras1(verify):
+    """The message's claim, measured: Keras 1.2.2 (Theano) and the rewritten model disagree."""
+    case = harness.FIXTURES / "km403" / "same_padding_unsafe"
+    before, after = case.with_suffix(".before.py"), case.with_suffix(".after.py")
+    result = verify(before.read_text(), after.read_text(), "model", filename=str(before))
+    assert result.status == "different", "\n".join(result.lines)
+
+
+def test_safe_same_padding_rewrites_match_keras1(verify):
+    source = ("from keras.layers import Input, Convolution2D, MaxPooling2D, Convolution1D, merge, Flatten\n"
+              "from keras.models import Model\n\n\ndef build_model():\n"
+              "    image = Input(shape=(8, 8, 3))\n"
+              "    x = Convolution2D(4, 3, 3, border_mode='same')(image)\n"
+              "    x = MaxPooling2D((3, 3), strides=(1, 1), border_mode='same')(x)\n"
+              "    x = Convolution2D(2, 5, 1, border_mode='same', subsample=(1, 1))(x)\n"
+              "    return Model(image, x)\n")
+    fixed, remaining = harness.fix_bytes(source.encode(), [])
+    assert b"border_mode" not in fixed and not [f for f in remaining if f.fix is not None]
+    result = verify(source, fixed.decode(), "build_model", filename="same_padding.py")
+    assert result.ok, "\n".join(result.lines)

@@ -5,19 +5,10 @@ import importlib
 import harness
 import numpy as np
 import pytest
+from fixture_tests import catalogue
 
 CASES = harness.cases("km406")
-
-
-@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
-def test_fixture(case):
-    harness.assert_case(case)
-
-
-@pytest.mark.parametrize("case", [c for c in CASES if c.builds], ids=[c.id for c in CASES if c.builds])
-def test_after_builds_under_keras3(case, keras3):
-    result = keras3.build(case.after, fit=True)
-    assert result["ok"], result.get("error")
+test_fixture, test_after_builds_under_keras3 = catalogue("km406")
 
 
 def findings(source: str, code: str = "KM406"):
@@ -49,3 +40,26 @@ def test_crossentropy_keywords_match_keras1_order():
 
 def test_names_keras3_backend_keeps_are_left_alone():
     assert not harness.check_findings(b"from keras import backend as K\ne = K.epsilon()\nf = K.floatx()\n")
+
+
+def test_image_dim_ordering_comparison_maps_the_value():
+    (finding,) = findings("from keras import backend as K\nif K.image_dim_ordering() == 'th':\n    pass\n")
+    assert finding.message == ("K.image_dim_ordering() compared with 'th' -> "
+                               "config.image_data_format() == 'channels_first'")
+    assert finding.fix.applicability == "safe"
+    fixed, _ = harness.fix_bytes(b"from keras import backend as K\nx = 'tf' != K.image_dim_ordering()\n", [])
+    assert fixed.endswith(b"x = 'channels_last' != config.image_data_format()\n")
+
+
+def test_image_dim_ordering_elsewhere_keeps_keras1_value():
+    fixed, _ = harness.fix_bytes(b"from keras import backend as K\nf(K.image_dim_ordering())\n"
+                                 b"s = K.image_dim_ordering() + '!'\n", [])
+    assert b"f('tf' if config.image_data_format() == 'channels_last' else 'th')\n" in fixed
+    assert b"s = ('tf' if config.image_data_format() == 'channels_last' else 'th') + '!'\n" in fixed
+
+
+def test_image_dim_ordering_fixture_matches_keras1(verify):
+    before = harness.FIXTURES / "km406" / "image_dim_ordering.before.py"
+    after = before.with_name("image_dim_ordering.after.py")
+    result = verify(before.read_text(), after.read_text(), "build_model", filename=str(before))
+    assert result.ok, "\n".join(result.lines)

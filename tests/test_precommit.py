@@ -7,7 +7,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 LEGACY = "from keras.layers import Input, merge\na = Input(shape=(8,))\nb = Input(shape=(8,))\ns = merge([a, b], mode='sum')\n"
