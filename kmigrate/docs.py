@@ -82,7 +82,72 @@ def render_reference() -> str:
                    for n, (m, t, _, r, d, kw) in backend.OPS.items()))
     out += ["## [KM503](KM503.md) backend functions without exact drop-in", ""]
     out += _table(("Keras 1", "what to write"), ((code(f"K.{n}"), why) for n, why in backend.REPORT.items()))
+    out += _training_reference(code)
     return "\n".join(out)
+
+
+def _training_reference(code) -> list[str]:
+    """KM404/KM405 extensions and KM407-KM410, KM504, KM505: the training-side tables."""
+    from kmigrate.keras1 import callbacks, losses, training, utils
+
+    out = ["## [KM404](KM404.md) arguments Keras 1 ignored, renamed methods", ""]
+    out += _table(("method", "argument dropped (Keras 1 ignored it)"),
+                  ((code(m), ", ".join(code(a) for a in args)) for m, args in training.IGNORED_ARGUMENTS.items()))
+    out += _table(("compile(sample_weight_mode=)", "Keras 3"),
+                  ((code(repr(v)), "dropped" + (f" (unsafe: {why})" if why else "")) for v, why in training.SAMPLE_WEIGHT_MODE.items()))
+    out += _table(("Keras 1 method", "Keras 3 method"), ((code(a), code(b)) for a, b in training.RENAMED_METHODS.items()))
+    out += ["## [KM405](KM405.md) optimizer strings and attributes", ""]
+    out += _table(("compile(optimizer=)", "Keras 3 (Keras 1's defaults)"),
+                  ((code(repr(s)), code(n) if training.OPTIMIZERS[n]["defaults"] else "unchanged")
+                   for s, n in training.OPTIMIZER_STRINGS.items()))
+    out += _table(("Keras 1 attribute", "Keras 3 attribute"),
+                  ((code(f"optimizer.{a}"), code(f"optimizer.{b}")) for a, b in training.OPTIMIZER_ATTRIBUTES.items()))
+    out += ["## [KM407](KM407.md) generator methods", ""]
+    out += _table(("Keras 1 method", "Keras 3 method", "Keras 1 positionals", "written"),
+                  ((code(m), code(k3), ", ".join(ps), ", ".join(f"{a}={v}" for a, v in quiet))
+                   for m, (k3, ps, quiet) in training.GENERATOR_METHODS.items()))
+    out += _table(("Keras 1 argument", "Keras 3"),
+                  ((code(a), code(h) if isinstance(h, str) else (f"{code(h[1])} = ceil(samples / batch_size)"
+                                                                 if h[0] == "steps" else f"dropped: {h[1]}"))
+                   for a, h in training.GENERATOR_ARGUMENTS.items()))
+    out += _table(("iterator", "Keras 1 default batch size"),
+                  ((code(m), b) for m, b in training.DEFAULT_BATCH_SIZES.items()))
+    out += ["## [KM408](KM408.md) callbacks", ""]
+    out += _table(("callback", "Keras 1 positionals", "patience written", "not exact when"),
+                  ((code(n), ", ".join(s["params"]), code("p + 1") + f" (default {s['patience']} + 1)",
+                    s["inexact"][1] if s["inexact"] else "—") for n, s in callbacks.PATIENCE.items()))
+    out += _table(("callback", "Keras 1 argument", "Keras 3 argument"),
+                  ((code(c), code(a), code(b)) for c, m in callbacks.ARGUMENTS.items() for a, b in m.items()))
+    out += _table(("callback", "mode='auto' in Keras 1 → 'max' when the monitor contains"),
+                  ((code(c), ", ".join(code(p) for p in ps)) for c, ps in callbacks.AUTO_MAX.items()))
+    out += _table(("ModelCheckpoint", "Keras 3"),
+                  ((code(f"{callbacks.CHECKPOINT_PERIOD[0]}={callbacks.CHECKPOINT_PERIOD[1]}"), "dropped"),
+                   (code(callbacks.CHECKPOINT_PERIOD[0]) + "=N", "reported: " + callbacks.CHECKPOINT_PERIOD[2]),
+                   (code("save_weights_only=True"),
+                    f"reported unless the file name ends in {code(callbacks.CHECKPOINT_WEIGHTS_SUFFIX)}")))
+    out += ["## [KM409](KM409.md) utility functions", ""]
+    out += _table(("Keras 1", "Keras 3", "argument changes", "Keras 1 defaults written", "not exact when"),
+                  ((code(q), code(".".join(r["target"])),
+                    ", ".join([f"{a} → {b}" for a, b in r["renames"].items()]
+                              + [f"{a}={v!r} → " + (f"{m[0]}={m[1]}" if m else "dropped")
+                                 for a, vs in r["values"].items() for v, m in vs.items()]
+                              + [f"positionals after {r['same']} by keyword"]),
+                    ", ".join(f"{k3}={v}" for _, k3, v in r["defaults"]), r["inexact"] or "—")
+                   for q, r in utils.FUNCTIONS.items()))
+    out += ["## [KM410](KM410.md) loss strings", ""]
+    out += _table(("Keras 1 loss", "Keras 3", "safety"),
+                  [*((code(repr(a)), code(repr(b)), "safe") for a, b in losses.LOSS_STRINGS.items()),
+                   *((code(repr(a)), code(losses.COSINE_LAMBDA.format(fn=".".join(losses.COSINE_TARGET))),
+                      "unsafe: " + losses.COSINE_INEXACT) for a in sorted(losses.COSINE_LOSSES))])
+    out += ["## [KM504](KM504.md) removed training-side names", ""]
+    out += _table(("Keras 1", "what to write"),
+                  [*((code(q), why) for q, why in utils.REMOVED.items()),
+                   *((code(f"Sequential.{m}"), why) for m, why in training.REMOVED_METHODS.items())])
+    out += ["## [KM505](KM505.md) metric strings", ""]
+    out += _table(("Keras 1 metric", "what to write"),
+                  ((code(repr(m)) + (" (Keras 1 files only)" if m in losses.METRICS_KERAS3_VALID else ""), why)
+                   for m, why in losses.METRIC_STRINGS.items()))
+    return out
 
 
 def generated_files() -> dict[str, str]:

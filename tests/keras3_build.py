@@ -63,16 +63,23 @@ def build(path, fit):
 
 
 def main():
+    # Answers go to the real stdout; whatever a fixture or Keras prints goes to stderr instead.
+    answers = os.fdopen(os.dup(1), "w")
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
     import keras  # noqa: F401  (once, before the first request)
 
-    print(json.dumps({"ready": True}), flush=True)
+    def answer(message):
+        answers.write(json.dumps(message) + "\n")
+        answers.flush()
+
+    answer({"ready": True})
     for line in sys.stdin:
         request = json.loads(line)
         try:
-            answer = {"ok": True, "models": build(request["path"], request.get("fit", False))}
+            answer({"ok": True, "models": build(request["path"], request.get("fit", False))})
         except BaseException as exc:  # noqa: BLE001 - every failure is an answer
-            answer = {"ok": False, "error": f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=4)}"}
-        print(json.dumps(answer), flush=True)
+            answer({"ok": False, "error": f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=4)}"})
 
 
 if __name__ == "__main__":

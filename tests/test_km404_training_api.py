@@ -1,8 +1,7 @@
 """KM404: Model(input=, output=), fit(nb_epoch=) and fit's Keras 1 default of 10 epochs."""
 
-import pytest
-
 import harness
+import pytest
 
 CASES = harness.cases("km404")
 
@@ -38,3 +37,22 @@ def test_nb_epoch_is_renamed_on_any_receiver_but_epochs_default_only_on_a_known_
 def test_positional_epochs_count_as_given():
     source = "from keras.models import Sequential\nfrom keras.layers.core import Dense\nm = Sequential()\nm.fit(x, y, 32, 5)\n"
     assert not findings(source)
+
+
+def test_arguments_keras1_ignored_are_dropped_safely():
+    (finding,) = findings("import keras\nself.model.train_on_batch(x, y, accuracy=True)\n")
+    assert finding.message == "train_on_batch(...): accuracy= dropped (Keras 1 ignored it)"
+    assert finding.fix.applicability == "safe"
+
+
+def test_temporal_sample_weight_mode_is_unsafe_and_says_what_differs():
+    (finding,) = findings("import keras\nm.compile('sgd', 'mse', sample_weight_mode='temporal')\n")
+    assert finding.fix.applicability == "unsafe"
+    assert "non-zero weights" in finding.message
+
+
+def test_predict_proba_only_on_a_keras_model():
+    source = ("from keras.models import Sequential\nfrom sklearn.svm import SVC\nm = Sequential()\nc = SVC()\n"
+              "m.predict_proba(x)\nc.predict_proba(x)\n")
+    (finding,) = findings(source)
+    assert finding.message.startswith("predict_proba(...) -> predict(...)")

@@ -166,10 +166,11 @@ def _apply(ctx: FileContext, edits: dict, replaced: set, requests: list[ImportRe
     for request in requests:
         plan = planner.plan(request)
         entry = (request.name, plan.alias)
-        if plan.add_to is not None:
+        if plan.add_to is not None and plan.add_to not in edits:
             if entry not in add_aliases.setdefault(plan.add_to, []):
                 add_aliases[plan.add_to].append(entry)
-        elif plan.new_statement:
+        elif plan.add_to is not None or plan.new_statement:
+            # A statement another fix rewrites (e.g. a module path) cannot take the name: a statement of its own.
             if entry not in new_names.setdefault(request.module, []):
                 new_names[request.module].append(entry)
 

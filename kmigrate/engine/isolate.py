@@ -13,7 +13,6 @@ import collections
 import contextlib
 import dataclasses
 import multiprocessing
-import os
 import signal
 import threading
 import time

@@ -59,16 +59,16 @@ IGNORED_ARGUMENTS = {
 #: drops exactly; ``'temporal'`` does not (value → why).
 SAMPLE_WEIGHT_MODE = {
     None: None,
-    "temporal": "Keras 3 takes (samples, timesteps) sample weights without it, but averages the weighted "
-    "loss over all timesteps, where Keras 1 divided by the number of non-zero weights (masked timesteps "
-    "weigh differently)",
+    "temporal": ("Keras 3 takes (samples, timesteps) sample weights without it, but averages the weighted "
+                 "loss over all timesteps, where Keras 1 divided by the number of non-zero weights (masked "
+                 "timesteps weigh differently)"),
 }
 
 #: Keras 1 generator methods → the Keras 3 method, Keras 1 parameters in positional order, and how
 #: each parameter is written in Keras 3: a keyword name, ``("steps", k3)`` for a sample count that
 #: becomes a step count, or ``("drop", why)`` for an argument Keras 3's method does not take.
-_WORKERS = ("drop", "Keras 3 fit/evaluate/predict take no worker arguments: to load in parallel, wrap the "
-            "data in a keras.utils.PyDataset(workers=, use_multiprocessing=, max_queue_size=)")
+_WORKERS = ("drop", ("Keras 3 fit/evaluate/predict take no worker arguments: to load in parallel, wrap the "
+                     "data in a keras.utils.PyDataset(workers=, use_multiprocessing=, max_queue_size=)"))
 #: The last item: Keras 1 behaviour Keras 3 changed, written out (Keras 1's evaluate_generator and
 #: predict_generator printed nothing; Keras 3's evaluate/predict default to a progress bar).
 GENERATOR_METHODS = {

@@ -5,9 +5,9 @@ from __future__ import annotations
 import libcst as cst
 
 from kmigrate.engine.context import FileContext
-from kmigrate.engine.rule import SAFE, Edit, Finding, Fix, Rule
+from kmigrate.engine.rule import SAFE, UNSAFE, Edit, Finding, Fix, Rule
 from kmigrate.keras1 import training as table
-from kmigrate.rules import _api
+from kmigrate.rules import _api, _training
 
 
 def keras_model_receiver(ctx: FileContext, node: cst.BaseExpression) -> bool:
@@ -29,21 +29,26 @@ def keras_model_receiver(ctx: FileContext, node: cst.BaseExpression) -> bool:
 class TrainingApi(Rule):
     code = "KM404"
     name = "training-api"
-    summary = "Keras 1 `Model(input=, output=)`, `fit(nb_epoch=)` and fit's Keras 1 default of 10 epochs"
+    summary = "Keras 1 `Model(input=, output=)`, `fit(nb_epoch=)`, fit's default of 10 epochs, arguments Keras 1 " \
+              "ignored, `predict_proba`"
     calls = table.MODEL_CLASSES
     node_types = (cst.Call,)
-    trigger_names = frozenset({"Model", "Container", "fit"})
+    trigger_names = frozenset({"Model", "Container", *table.METHODS, *table.IGNORED_ARGUMENTS, *table.RENAMED_METHODS,
+                               "sample_weight_mode"})
     doc = """
 ## What it does
 Rewrites `Model(input=a, output=b)` (and Keras 1's `Container`) to `Model(inputs=a, outputs=b)`,
 `model.fit(..., nb_epoch=n)` to `model.fit(..., epochs=n)`, and writes `epochs=10` on a `fit` call
 that relied on Keras 1's default when the receiver is a model the file builds with `Sequential(...)` or
-`Model(...)`.
+`Model(...)`. Drops the arguments Keras 1.2.2 accepted and ignored with a deprecation warning
+(`fit/evaluate(show_accuracy=)`, `train_on_batch/test_on_batch(accuracy=)`, `compile(class_mode=)`)
+and `compile(sample_weight_mode=None)`; rewrites `model.predict_proba(x)` to `model.predict(x)` on a
+model the file builds (Keras 1's `Sequential.predict_proba` returned `predict`'s output).
 
 ## Why is this bad?
 Keras 3 raises on `input=`/`output=` (`Unrecognized keyword arguments passed to Model`) and on
 `nb_epoch=` (`TypeError`). A `fit(x, y)` without epochs runs: Keras 1 trained 10 epochs, Keras 3
-trains 1 (spec T8).
+trains 1 (spec T8). The dropped arguments and `predict_proba` raise in Keras 3.
 
 ## Example
 ```python
@@ -63,6 +68,9 @@ model.fit(x, y, epochs=10)
 Safe: the renames are exact and the written epoch count is Keras 1's default (spec §4.5). A `fit` whose
 receiver the file does not show to be a Keras model (a parameter, `self.model`, a scikit-learn estimator)
 gets no `epochs=10`; its `nb_epoch=` is still renamed, since only Keras 1 spelled it so.
+Unsafe: `compile(sample_weight_mode='temporal')` dropped: Keras 3 takes (samples, timesteps) weights
+without it but divides the weighted loss by the number of timesteps where Keras 1 divided by the
+number of non-zero weights. A `sample_weight_mode` that is not a literal is reported.
 """
 
     def check_call(self, ctx: FileContext, call: cst.Call, qualname: str):
@@ -83,9 +91,19 @@ gets no `epochs=10`; its `nb_epoch=` is still renamed, since only Keras 1 spelle
 
     def check_node(self, ctx: FileContext, node: cst.CSTNode):
         func = node.func
-        if not isinstance(func, cst.Attribute) or func.attr.value not in table.METHODS:
+        if not isinstance(func, cst.Attribute):
             return
-        method = table.METHODS[func.attr.value]
+        method_name = func.attr.value
+        if method_name in table.RENAMED_METHODS and keras_model_receiver(ctx, func.value):
+            new = table.RENAMED_METHODS[method_name]
+            yield Finding(self.code, f"{method_name}(...) -> {new}(...) (Keras 1's {method_name} returned {new}'s "
+                                     f"output)", func,
+                          Fix(SAFE, f"Call {new}", [Edit(func, lambda f: f.with_changes(attr=cst.Name(new)))]))
+            return
+        ignored = table.IGNORED_ARGUMENTS.get(method_name, ())
+        if method_name not in table.METHODS and not ignored and method_name != "compile":
+            return
+        method = table.METHODS.get(method_name, {"params": (), "renames": {}, "defaults": []})
         params = method["params"]
         given, star = set(), False
         for index, arg in enumerate(node.args):
@@ -98,22 +116,44 @@ gets no `epochs=10`; its `nb_epoch=` is still renamed, since only Keras 1 spelle
                 given.add(arg.keyword.value)
         renames = {k1: k3 for k1, k3 in method["renames"].items() if k1 in given}
         renamed_keywords = {arg.keyword.value for arg in node.args if arg.keyword is not None} & set(renames)
-        if not renamed_keywords and not _api.keras1_file(ctx):
+        dropped = {arg.keyword.value for arg in node.args if arg.keyword is not None and arg.keyword.value in ignored}
+        unsafe, problems = [], []
+        if method_name == "compile":
+            mode = next((a for a in node.args if a.keyword is not None and a.keyword.value == "sample_weight_mode"), None)
+            if mode is not None:
+                value = _api.literal_value(mode.value)
+                if value is None or value in table.SAMPLE_WEIGHT_MODE:
+                    dropped.add("sample_weight_mode")
+                    if table.SAMPLE_WEIGHT_MODE.get(value) is not None:
+                        unsafe.append(f"sample_weight_mode={value!r}: {table.SAMPLE_WEIGHT_MODE[value]}")
+                else:
+                    problems.append(f"sample_weight_mode={_api.code(mode.value)}: Keras 3 has no such argument; "
+                                    "drop it (and pass (samples, timesteps) sample weights for 'temporal')")
+        if not renamed_keywords and not dropped and not problems and not _api.keras1_file(ctx):
             return  # a ``fit`` that shows nothing of Keras 1
         defaults = []
         if not star and keras_model_receiver(ctx, func.value):
             defaults = [(k3, code) for k1, k3, code in method["defaults"] if k1 not in given and k3 not in given]
         changes = [f"{k1}= -> {renames[k1]}=" for k1 in renamed_keywords]
         changes += [f"{k3}={code} (the Keras 1 default)" for k3, code in defaults]
+        changes += [f"{name}= dropped (Keras 1 ignored it)" for name in sorted(dropped) if name in ignored]
+        if "sample_weight_mode" in dropped:
+            changes.append("sample_weight_mode= dropped (not a Keras 3 argument)")
+        if problems:
+            yield Finding(self.code, f"{method_name}(...): " + "; ".join(changes + ["not fixed: " + "; ".join(problems)]),
+                          node)
+            return
         if not changes:
             return
 
         def build(updated: cst.Call) -> cst.Call:
             args = [arg.with_changes(keyword=cst.Name(renames[arg.keyword.value]))
                     if arg.keyword is not None and arg.keyword.value in renamed_keywords else arg
-                    for arg in updated.args]
+                    for arg in updated.args if arg.keyword is None or arg.keyword.value not in dropped]
+            if dropped:
+                args = _training.finish_args(updated, args)
             return updated.with_changes(args=_api.append_args(args, [_api.keyword(k3, cst.parse_expression(code))
                                                                      for k3, code in defaults]))
 
-        yield Finding(self.code, f"{func.attr.value}(...): " + "; ".join(changes), node,
-                      Fix(SAFE, "Write the Keras 3 spelling", [Edit(node, build)]))
+        yield Finding(self.code, f"{method_name}(...): " + "; ".join(changes + unsafe), node,
+                      Fix(UNSAFE if unsafe else SAFE, "Write the Keras 3 spelling", [Edit(node, build)]))

@@ -17,7 +17,8 @@ class Optimizers(Rule):
     name = "optimizer-arguments"
     summary = "Keras 1 optimizer `lr=`, `decay=`, positional arguments and defaults"
     calls = frozenset(f"{module}.{name}" for module in table.OPTIMIZER_MODULES for name in table.OPTIMIZERS)
-    trigger_names = frozenset(table.OPTIMIZERS)
+    node_types = (cst.Call, cst.Attribute)
+    trigger_names = frozenset({*table.OPTIMIZERS, "compile", *table.OPTIMIZER_ATTRIBUTES})
     doc = """
 ## What it does
 Rewrites Keras 1 optimizer constructors: `lr=` → `learning_rate=`; every positional argument to a
@@ -28,6 +29,12 @@ keyword (Keras 3's positional order differs: `SGD(0.1, 0.9, 1e-6, True)` would s
 Keras 1 spellings, the Keras 1 defaults Keras 3 changed: `epsilon=1e-08` (Adam, Adadelta, Adamax,
 RMSprop, Adagrad, Nadam), `learning_rate=1.0` (Adadelta), `0.002` (Adamax, Nadam), `0.01` and
 `initial_accumulator_value=0.0` (Adagrad).
+
+A string optimizer in a Keras 1 file's `compile` (`'adam'`, `'adadelta'`, `'adagrad'`, `'adamax'`,
+`'nadam'`, `'rmsprop'`) gets Keras 3's defaults, so it becomes the class with Keras 1's defaults:
+`compile(optimizer='adadelta')` → `compile(optimizer=Adadelta(learning_rate=1.0, epsilon=1e-08))`.
+
+`model.optimizer.lr` becomes `model.optimizer.learning_rate`.
 
 ## Why is this bad?
 `lr=` raises in Keras 3; positional arguments and `decay` are accepted and silently mean something
@@ -50,9 +57,50 @@ Safe for `SGD`, `Adam`, `Adadelta`, `Adamax`: the update is Keras 1's. Unsafe fo
 `Adagrad`, whose Keras 3 update puts epsilon inside the square root (read from the Keras 3 sources;
 the difference matters when the accumulated squares are near epsilon), and for `Nadam`, whose Keras 1
 momentum schedule (`schedule_decay`) Keras 3 does not have; `schedule_decay` itself is left for you to
-remove. A `decay` that is not a literal is moved into the schedule all the same (`decay=0` gives the
+remove. `optimizer.lr` → `.learning_rate` is unsafe: with a schedule Keras 3 reads the current,
+decayed rate (and refuses assignment), where Keras 1's `lr` was the initial rate. A `decay` that is not a literal is moved into the schedule all the same (`decay=0` gives the
 constant rate).
 """
+
+    def check_node(self, ctx: FileContext, node: cst.CSTNode):
+        """``compile(optimizer='adadelta')``: the string means Keras 3's defaults."""
+        if isinstance(node, cst.Attribute):
+            yield from self._attribute(node)
+            return
+        func = node.func
+        if not isinstance(func, cst.Attribute) or func.attr.value != "compile" or not _api.keras1_file(ctx):
+            return
+        arg = next((a for a in node.args if a.keyword is not None and a.keyword.value == "optimizer"), None)
+        if arg is None and node.args and node.args[0].keyword is None and not node.args[0].star:
+            arg = node.args[0]
+        value = _api.literal_value(arg.value) if arg is not None else None
+        name = table.OPTIMIZER_STRINGS.get(value) if isinstance(value, str) else None
+        if name is None or not table.OPTIMIZERS[name]["defaults"]:
+            return
+        spec = table.OPTIMIZERS[name]
+        reference, request = ctx.reference("keras.optimizers", name)
+        keywords = [_api.keyword(table.OPTIMIZER_ARGUMENTS.get(k1, k1), cst.parse_expression(code))
+                    for k1, code in spec["defaults"].items()]
+        replacement = cst.Call(reference, _api.join_commas(keywords, trailing=False))
+        message = (f"compile(optimizer={_api.code(arg.value)}): the string gets Keras 3's defaults; Keras 1's are "
+                   f"{_api.code(replacement)}")
+        applicability = SAFE
+        if spec["differs"]:
+            message += f"; {spec['differs']}"
+            applicability = UNSAFE
+        yield Finding(self.code, message, arg.value,
+                      Fix(applicability, f"Write {name} with Keras 1's defaults",
+                          [Edit(arg.value, lambda _: replacement)], (request,)))
+
+    def _attribute(self, node: cst.Attribute):
+        """``model.optimizer.lr``: Keras 3 optimizers have no ``lr``."""
+        new = table.OPTIMIZER_ATTRIBUTES.get(node.attr.value)
+        if new is None or not (isinstance(node.value, cst.Attribute) and node.value.attr.value == "optimizer"):
+            return
+        yield Finding(self.code, f"{_api.code(node)} -> .{new}: the same variable, unless the optimizer has a "
+                                 f"learning-rate schedule (as decay= becomes): Keras 3 then reads the decayed rate "
+                                 f"and cannot assign it, Keras 1's lr stayed the initial rate", node,
+                      Fix(UNSAFE, f"Write .{new}", [Edit(node, lambda n: n.with_changes(attr=cst.Name(new)))]))
 
     def check_call(self, ctx: FileContext, call: cst.Call, qualname: str):
         name = qualname.rsplit(".", 1)[1]

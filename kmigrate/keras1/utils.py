@@ -1,0 +1,66 @@
+"""Keras 1.2.2 utility functions and their Keras 3 spelling (spec §4.6), read from both sources and
+checked against keras 3.15.1 (signatures, defaults).
+
+``FUNCTIONS``: Keras 1 qualified name → a row:
+``target``: the Keras 3 (module, name); ``params``: Keras 1 parameters in positional order;
+``same``: how many leading positionals mean the same in Keras 3 (the rest are written by keyword);
+``renames``: argument renames; ``values``: value maps ``{argument: {value: (Keras 3 argument, code) or
+None to drop}}`` (a value outside the map is reported); ``defaults``: Keras 1 defaults that Keras 3
+changed, written when left out; ``inexact``: when the rewrite differs from Keras 1 (the fix is unsafe).
+"""
+
+_DIM_ORDERING = {"th": ("data_format", "'channels_first'"), "tf": ("data_format", "'channels_last'"),
+                 "default": None}
+
+FUNCTIONS = {
+    "keras.utils.np_utils.to_categorical": {
+        "target": ("keras.utils", "to_categorical"), "params": ("y", "nb_classes"), "same": 2,
+        "renames": {"nb_classes": "num_classes"}, "values": {}, "defaults": (),
+        "inexact": "Keras 1 flattened labels of rank 2 or more to (n * t, classes), Keras 3 keeps their shape "
+        "(n, t, classes): exact for 1-D labels and (n, 1) columns",
+    },
+    "keras.utils.visualize_util.plot": {
+        "target": ("keras.utils", "plot_model"), "params": ("model", "to_file", "show_shapes", "show_layer_names"),
+        "same": 3, "renames": {}, "values": {}, "defaults": (("show_layer_names", "show_layer_names", "True"),),
+        "inexact": None,
+    },
+    "keras.utils.visualize_util.model_to_dot": {
+        "target": ("keras.utils", "model_to_dot"), "params": ("model", "show_shapes", "show_layer_names"),
+        "same": 2, "renames": {}, "values": {}, "defaults": (), "inexact": None,
+    },
+    "keras.preprocessing.image.load_img": {
+        "target": ("keras.utils", "load_img"), "params": ("path", "grayscale", "target_size"), "same": 1,
+        "renames": {}, "values": {"grayscale": {True: ("color_mode", "'grayscale'"), False: None}},
+        "defaults": (), "inexact": None,
+    },
+    "keras.preprocessing.image.img_to_array": {
+        "target": ("keras.utils", "img_to_array"), "params": ("img", "dim_ordering"), "same": 1,
+        "renames": {}, "values": {"dim_ordering": _DIM_ORDERING}, "defaults": (), "inexact": None,
+    },
+    "keras.preprocessing.image.array_to_img": {
+        "target": ("keras.utils", "array_to_img"), "params": ("x", "dim_ordering", "scale"), "same": 1,
+        "renames": {}, "values": {"dim_ordering": _DIM_ORDERING}, "defaults": (), "inexact": None,
+    },
+}
+
+#: Keras 1 names without a Keras 3 drop-in (spec §4.6 X and S) → what to write.
+REMOVED = {
+    "keras.preprocessing.image.ImageDataGenerator": "not in Keras 3: load with keras.utils."
+    "image_dataset_from_directory (or a keras.utils.PyDataset) and augment with the RandomRotation, "
+    "RandomTranslation, RandomZoom, RandomFlip and Rescaling layers",
+    "keras.preprocessing.text.Tokenizer": "not in Keras 3: keras.layers.TextVectorization(max_tokens=nb_words) "
+    "(index 0 is padding and 1 the out-of-vocabulary token; Keras 1 started words at 1)",
+    "keras.preprocessing.text.text_to_word_sequence": "not in Keras 3: keras.layers.TextVectorization "
+    "(standardize and split) or str.split",
+    "keras.preprocessing.text.one_hot": "not in Keras 3: keras.layers.Hashing or TextVectorization",
+    "keras.utils.io_utils.HDF5Matrix": "not in Keras 3: read the datasets with h5py and feed them through a "
+    "keras.utils.PyDataset",
+    "keras.wrappers.scikit_learn.KerasClassifier": "keras.wrappers.SKLearnClassifier(model=build_fn, "
+    "model_kwargs={...build_fn arguments...}, fit_kwargs={...fit arguments...}); Keras 3's signature is "
+    "(model, warm_start=False, model_kwargs=None, fit_kwargs=None)",
+    "keras.wrappers.scikit_learn.KerasRegressor": "keras.wrappers.SKLearnRegressor(model=build_fn, "
+    "model_kwargs={...build_fn arguments...}, fit_kwargs={...fit arguments...}); Keras 3's signature is "
+    "(model, warm_start=False, model_kwargs=None, fit_kwargs=None)",
+    "keras.callbacks.BaseLogger": "not in Keras 3: remove it (Keras 3 averages the epoch's metrics itself; "
+    "on_epoch_end's logs already hold the averages)",
+}
