@@ -15,6 +15,7 @@ from kmigrate.keras1 import modules
 _REMOVED = frozenset({*modules.MODULES, *modules.MODULES_WITHOUT_EQUIVALENT})
 #: Worth walking the whole ``ast`` only when the bytes mention a dynamic lookup.
 _DYNAMIC = re.compile(rb"\b(?:getattr|import_module|__import__)\b")
+_DYNAMIC_IMPORT = re.compile(rb"\b(?:import_module|__import__)\s*\([^)\n]*keras")
 _IMPORTERS = frozenset({"import_module", "__import__"})
 
 
@@ -63,9 +64,11 @@ def probe(tree: ast.Module, data: bytes, found: bool) -> str | None:
     """Why this file may hold Keras 1 code the selected rules did not analyse, or None."""
     if _DYNAMIC.search(data):
         names, _ = source.keras_import_names(tree)
-        dynamic = dynamic_keras(tree, names | {"keras"})
-        if dynamic:
-            return dynamic
+        # getattr() can pick a Keras name only in a file that binds one.
+        if names or _DYNAMIC_IMPORT.search(data):
+            dynamic = dynamic_keras(tree, names | {"keras"})
+            if dynamic:
+                return dynamic
     if not found:
         removed = removed_module_import(tree)
         if removed:

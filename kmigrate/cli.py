@@ -159,6 +159,7 @@ def command(paths, mode, unsafe_fixes, select, extend_select, ignore, output_for
         py2=py2,
         per_file_ignores=config_module.per_file_patterns(file_config),
         probe=blindspots.probe,
+        locate_fixed=show_fixes,
     )
     if interactive:
         from kmigrate.interactive import Reviewer

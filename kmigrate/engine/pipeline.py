@@ -34,6 +34,8 @@ class Options:
     #: Looks at every Keras-importing file's ``ast`` after the rules: ``probe(tree, data, found)`` →
     #: an informational note (e.g. Keras code the rules could not see), or None.
     probe: Callable[[ast.Module, bytes, bool], str | None] | None = None
+    #: Fill in where each fixed finding was (``--show-fixes``, ``--interactive``): one more codegen.
+    locate_fixed: bool = False
 
     def applies(self, fix: Fix | None) -> bool:
         return fix is not None and (fix.applicability == SAFE or self.unsafe_fixes)
@@ -204,7 +206,7 @@ def _analyse_module(result: FileResult, data: bytes, text: str, path: str, regis
             placed = _place(findings, positions, path)
             findings = [f for f in findings if not _suppressed(f, lines)]
         to_apply = [f for f in findings if options.fix and options.applies(f.fix)]
-        if to_apply and not placed:  # the fixed findings are reported too (--show-fixes, --diff): where they were
+        if to_apply and not placed and (options.locate_fixed or options.review is not None):  # where they were
             _, positions = code_and_positions(module, [f.node for f in to_apply])
             _place(to_apply, positions, path)
         if to_apply and options.review is not None:
@@ -212,13 +214,15 @@ def _analyse_module(result: FileResult, data: bytes, text: str, path: str, regis
         if not to_apply:
             break
         chosen, deferred = apply.select_compatible([f.fix for f in to_apply])
-        module, chosen = _apply_compiling(ctx, chosen, registry, path)
+        applied = {id(fix) for fix in chosen}
+        remaining = [f for f in findings if id(f.fix) not in applied]
+        module, chosen, fixed_code, positions = _apply_compiling(ctx, chosen, registry, path,
+                                                                 [f.node for f in remaining])
         if not chosen:
             break
         applied = {id(fix) for fix in chosen}
         result.fixed.extend(f for f in to_apply if id(f.fix) in applied)
         findings = [f for f in findings if id(f.fix) not in applied]
-        fixed_code, positions = code_and_positions(module, [f.node for f in findings])
         text = fixed_code
         if lines is not None:
             lines = fixed_code.splitlines()
@@ -250,18 +254,23 @@ def _reviewed(ctx: FileContext, findings: list[Finding], registry: Registry, rev
     return [f for f in findings if review(f, now, alone(f.fix))]
 
 
-def _apply_compiling(ctx: FileContext, fixes: list[Fix], registry: Registry, path: str):
-    """Apply the fixes; if the result does not compile, keep only the fixes that compile one by one."""
+def _apply_compiling(ctx: FileContext, fixes: list[Fix], registry: Registry, path: str, nodes: list):
+    """Apply the fixes; if the result does not compile, keep only the fixes that compile one by one.
+
+    Returns the module, the fixes applied, its code and the positions of ``nodes`` in it (one codegen
+    serves the compile check and the positions).
+    """
     module = apply.apply_fixes(ctx, fixes, registry.replaced_imports)
-    if _compiles(module.bytes, path):
-        return module, fixes
+    code, positions = code_and_positions(module, nodes)
+    if _compiles(code.encode(module.encoding), path):
+        return module, fixes, code, positions
     good = [fix for fix in fixes if _compiles(apply.apply_fixes(ctx, [fix], registry.replaced_imports).bytes, path)]
     for fix in fixes:
         if fix not in good:
             fix.description += " (not applied: the rewrite would not compile)"
-    if not good:
-        return ctx.module, []
-    module = apply.apply_fixes(ctx, good, registry.replaced_imports)
-    if not _compiles(module.bytes, path):
-        return ctx.module, []
-    return module, good
+    if good:
+        module = apply.apply_fixes(ctx, good, registry.replaced_imports)
+        code, positions = code_and_positions(module, nodes)
+        if _compiles(code.encode(module.encoding), path):
+            return module, good, code, positions
+    return ctx.module, [], None, {}

@@ -112,6 +112,7 @@ class Registry:
 
     def __init__(self, rules: Sequence[Rule]):
         self.rules = list(rules)
+        self._selected: dict[frozenset[str], Registry] = {}
         self.by_code = {r.code: r for r in self.rules}
         self.call_index: dict[str, list[Rule]] = {}
         for rule in self.rules:
@@ -132,8 +133,12 @@ class Registry:
         return self._trigger is not None and self._trigger.search(data) is not None
 
     def selected(self, codes: Iterable[str]) -> Registry:
-        wanted = set(codes)
-        return Registry([r for r in self.rules if r.code in wanted])
+        """The registry of these codes (memoised: a run asks once per file, nearly always the same)."""
+        key = frozenset(codes)
+        registry = self._selected.get(key)
+        if registry is None:
+            registry = self._selected[key] = Registry([r for r in self.rules if r.code in key])
+        return registry
 
 
 _registry: Registry | None = None

@@ -72,6 +72,7 @@ class RunSettings:
     timeout: float | None = 60.0  # seconds per file (plus 1 s per 10 KB) before it is given up as KM001
     review: Callable | None = None  # pipeline.Options.review (--interactive: in-process only)
     probe: Callable | None = None  # pipeline.Options.probe (a module-level function: it goes to the workers)
+    locate_fixed: bool = False  # pipeline.Options.locate_fixed (--show-fixes)
 
 
 @dataclasses.dataclass
@@ -143,7 +144,7 @@ def analyse_data(data: bytes, shown: str, settings: RunSettings, explicit: bool 
     registry = all_rules().selected(codes)
     options = pipeline.Options(fix=settings.mode in (FIX, DIFF), unsafe_fixes=settings.unsafe_fixes,
                                rule_options=settings.rule_options, py2=settings.py2, review=settings.review,
-                               probe=settings.probe)
+                               probe=settings.probe, locate_fixed=settings.locate_fixed)
     result = pipeline.analyse(data, shown, registry, options, explicit=explicit)
     if result is None:
         return outcome
