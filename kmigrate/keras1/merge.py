@@ -3,6 +3,7 @@
 #: Modules where Keras 1.x/2.x made ``merge`` and ``Merge`` importable (design.md §3).
 MERGE_MODULES = (
     "keras.layers",
+    "keras.models",  # re-exports Merge (``from .engine.topology import ... Merge``)
     "keras.layers.core",
     "keras.engine",
     "keras.engine.topology",
