@@ -45,6 +45,8 @@ def render_reference() -> str:
     out += _table(("Keras 3 module", "names"), ((code(m), ", ".join(sorted(ns))) for m, ns in modules.KERAS3_NAMES.items()))
     out += _table(("name without exact equivalent (KM401, KM502)", "what to write"),
                   ((code(n), why) for n, why in modules.NO_EQUIVALENT.items()))
+    out += _table(("Keras 3 module", "name it no longer holds", "what to do"),
+                  ((code(m), code(n), why) for (m, n), why in modules.REMOVED_NAMES.items()))
     out += ["## [KM402](KM402.md) layer classes", ""]
     out += _table(("Keras 1 class", "Keras 3 class"), ((code(k1), code(k3)) for k1, k3 in layers.CLASSES.items()))
     out += _table(("Keras 1 alias", "of"), ((code(a), code(c)) for a, c in layers.ALIASES.items()))
@@ -63,6 +65,18 @@ def render_reference() -> str:
                   ((code(c), ", ".join(code(f"{k3}={v.format(ops='ops')}") for _, k3, v in rows)) for c, rows in layers.DEFAULTS.items()))
     out += _table(("class", "Keras 1 signature (positional order)", "positionals kept"),
                   ((code(c), ", ".join(ps), layers.SAME_POSITIONAL.get(c, 0)) for c, ps in layers.SIGNATURES.items()))
+    out += _table(("class", "Keras 1 argument on a Sequential's first layer", "Keras 3: before the layer"),
+                  ((code(c), code(a), code(f"Input({t.format(value=a)})")) for c, (a, t) in
+                   layers.FIRST_LAYER_INPUT.items()))
+    out += _table(("class", "Keras 1 per-side argument (4-tuple or dict)", "Keras 3"),
+                  ((code(c), code(a) + ": " + ", ".join(sides), code("((top, bottom), (left, right))"))
+                   for c, (a, sides) in layers.PADDING_SIDES.items()))
+    out += [f"Custom layers: `self.add_weight({', '.join(layers.ADD_WEIGHT)})` — positional arguments past the "
+            f"{layers.ADD_WEIGHT_SAME_POSITIONAL}nd are written by keyword (Keras 3's third parameter is `dtype`).", ""]
+    out += ["`border_mode='same'` is an unsafe fix unless every window is odd and every stride 1:", ""]
+    out += _table(("class", "window parameters", "Keras 1 default window", "stride parameter", "stride defaults to"),
+                  ((code(c), ", ".join(w), code(d) if d else "—", code(s), "the window" if pool else "1")
+                   for c, (w, d, s, pool) in layers.SAME_PADDING.items()))
     out += ["## [KM501](KM501.md) layer arguments without exact equivalent", ""]
     out += _table(("class", "argument", "what to do"),
                   ((code(k[0]), code("=".join(map(str, k[1:]))), why) for k, why in layers.NO_EQUIVALENT.items()))
@@ -80,6 +94,17 @@ def render_reference() -> str:
                   ((code(f"K.{n}"), code(f"{m}.{t}"), ", ".join(f"{a} → {b}" for a, b in r.items())
                     + (" (all by keyword)" if kw else ""), ", ".join(f"{k3}={v}" for _, k3, v in d))
                    for n, (m, t, _, r, d, kw) in backend.OPS.items()))
+    out += _table(("`K.image_dim_ordering()` compared with", "Keras 3 (elsewhere: Keras 1's value from it)"),
+                  ((code(repr(k1)), code(f"keras.config.image_data_format() == {k3!r}"))
+                   for k1, k3 in backend.IMAGE_DIM_ORDERING.items()))
+    out += ["## [KM411](KM411.md) regularizers and constraints", ""]
+    out += _table(("Keras 1", "Keras 3", "argument renames", "Keras 1 defaults written"),
+                  ((code(q), code(f"{q.rsplit('.', 1)[0]}.{t}"), ", ".join(f"{a} → {b}" for a, b in r.items()) or "—",
+                    ", ".join(f"{k3}={v}" for _, k3, v in d) or "—")
+                   for q, (t, _, r, d) in layers.WEIGHT_CALLABLES.items()))
+    out += ["## [KM506](KM506.md) Keras 1 weight files", "",
+            f"`get_file` calls whose literal `fname`/`origin` matches `{modules.KERAS1_WEIGHT_FILE}`: "
+            f"{modules.KERAS1_WEIGHT_FILE_ADVICE}.", ""]
     out += ["## [KM503](KM503.md) backend functions without exact drop-in", ""]
     out += _table(("Keras 1", "what to write"), ((code(f"K.{n}"), why) for n, why in backend.REPORT.items()))
     out += _training_reference(code)

@@ -12,7 +12,7 @@ import pytest
 
 import harness
 
-FOLDERS = ("km101", "km102", "imports", "km301", "km302", "km303", "km401", "km402", "km403", "km404", "km405", "km407", "km408", "km410")
+FOLDERS = ("km101", "km102", "imports", "km301", "km302", "km303", "km401", "km402", "km403", "km411", "km404", "km405", "km407", "km408", "km410")
 
 #: Fixtures whose after file is expected NOT to compute the same, and why (each is an unsafe fix
 #: whose message says so; the test proves the message right).

@@ -61,3 +61,20 @@ def test_same_padding_with_an_unknown_kernel_is_unsafe():
     assert finding.fix.applicability == "safe"  # odd, stride 1: whichever padding, Keras 3 places it as Keras 1
     (finding,) = findings("from keras.layers import Convolution2D\nc = Convolution2D(4, k, k, border_mode='valid')\n")
     assert finding.fix.applicability == "safe"
+
+
+def test_same_padding_of_a_tensorflow_only_layer_is_safe():
+    """SeparableConvolution2D ran only with Keras 1's TensorFlow backend, which padded 'same' as Keras 3."""
+    (finding,) = findings("from keras.layers import SeparableConvolution2D\n"
+                          "c = SeparableConvolution2D(4, 2, 2, border_mode='same')\n")
+    assert finding.fix.applicability == "safe"
+
+
+def test_full_padding_only_where_the_layer_is_applied_or_added():
+    applied = "from keras.layers import Convolution2D\ny = Convolution2D(4, 3, 3, border_mode='full')(x)\n"
+    (finding,) = findings(applied)
+    assert "border_mode='full' -> ZeroPadding2D((2, 2)) before it, then padding='valid'" in finding.message
+    assert finding.fix.applicability == "safe"
+    assert not [f for f in harness.check_findings(applied.encode()) if f.code == "KM501"]
+    kept = "from keras.layers import Convolution2D\nlayer = Convolution2D(4, 3, 3, border_mode='full')\n"
+    assert [f.code for f in harness.check_findings(kept.encode()) if f.code == "KM501"] == ["KM501"]

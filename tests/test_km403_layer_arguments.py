@@ -82,3 +82,29 @@ def test_safe_same_padding_rewrites_match_keras1(verify):
     assert b"border_mode" not in fixed and not [f for f in remaining if f.fix is not None]
     result = verify(source, fixed.decode(), "build_model", filename="same_padding.py")
     assert result.ok, "\n".join(result.lines)
+
+
+def test_embedding_input_length_starts_a_sequential_list_with_an_input():
+    source = (b"from keras.models import Sequential\nfrom keras.layers import Embedding, Dense\n"
+              b"m = Sequential([Embedding(100, 8, input_length=n), Dense(2)])\n")
+    fixed, remaining = harness.fix_bytes(source, [])
+    assert fixed.endswith(b"m = Sequential([Input(shape=(n,), dtype='int32'), Embedding(100, 8), Dense(2)])\n")
+    assert not [f for f in remaining if f.code == "KM501"]
+
+
+def test_embedding_input_length_elsewhere_stays_reported():
+    source = ("from keras.models import Sequential\nfrom keras.layers import Embedding, Dense\n"
+              "m = Sequential([Dense(2), Embedding(100, 8, input_length=5)])\n"
+              "model = Sequential()\nmodel.add(Dense(3, input_dim=4))\nmodel.add(Embedding(10, 2, input_length=3))\n")
+    assert not findings(source)
+    assert len([f for f in harness.check_findings(source.encode()) if f.code == "KM501"]) == 2
+
+
+def test_add_weight_positionals_only_in_keras_layers_and_past_the_second():
+    layer = ("from keras.engine.topology import Layer\n\nclass L(Layer):\n    def build(self, s):\n"
+             "        self.w = self.add_weight(s, 'zero', 'w')\n        self.v = self.add_weight(s, 'zero', name='v')\n")
+    (finding,) = findings(layer)
+    assert finding.message == ("add_weight(...): positional shape, initializer, name by keyword "
+                               "(Keras 3's third parameter is dtype)")
+    assert finding.fix.applicability == "safe"
+    assert not findings(layer.replace("(Layer)", "(object)"))

@@ -1,8 +1,7 @@
 """KM501: Keras 1 layer arguments without an exact Keras 3 spelling (report only)."""
 
-import pytest
-
 import harness
+import pytest
 
 CASES = harness.cases("km501")
 
@@ -22,8 +21,9 @@ def test_each_argument_without_equivalent_is_reported_with_what_to_do():
         "Dense(weights=...): Keras 3 layers take no weights=: build the layer, then layer.set_weights(...) "
         "(Keras 1 Theano kernels are flipped and laid out (out, in, rows, cols))",
         "Embedding(dropout=...): Keras 1 dropped whole words; write a custom word dropout",
-        "BatchNormalization(mode=...): mode=0 is the default (drop it); mode=1 is close to LayerNormalization; "
-        "mode=2 has no Keras 3 equivalent",
+        "BatchNormalization(mode=...): mode=1 normalises each sample with its own statistics (close to "
+        "LayerNormalization, not exact); mode=2 uses batch statistics at test time too: no Keras 3 equivalent "
+        "(mode=0, the default, is dropped)",
         "Conv2D(border_mode=...): no 'full' padding in Keras 3: ZeroPadding (kernel size - 1 on each side) "
         "then padding='valid'",
     ]
@@ -50,3 +50,11 @@ def test_separable_init_is_reported_not_renamed_to_a_kernel_initializer():
                                 "pointwise_initializer=... (Keras 1 initialised both kernels with init)"]
     fixed, _ = harness.fix_bytes(source.encode(), [])
     assert b"init='he_normal', padding='same'" in fixed
+
+
+def test_batch_normalization_mode_0_is_the_default_and_dropped_not_reported():
+    source = "from keras.layers import BatchNormalization\nb = BatchNormalization(axis=1, mode=0)\n"
+    assert not messages(source)
+    fixed, _ = harness.fix_bytes(source.encode(), [])
+    assert fixed.endswith(b"b = BatchNormalization(axis=1)\n")
+    assert messages("from keras.layers import BatchNormalization\nb = BatchNormalization(mode=1)\n")

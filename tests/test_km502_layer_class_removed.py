@@ -1,8 +1,7 @@
 """KM502: Keras 1 layer classes that Keras 3 removed (report only)."""
 
-import pytest
-
 import harness
+import pytest
 
 CASES = harness.cases("km502")
 

@@ -70,6 +70,7 @@ SIGNATURES = {
     "ELU": ("alpha",),
     "Activation": ("activation",),
     "Lambda": ("function", "output_shape", "arguments"),  # T4: Keras 3's third positional is mask
+    "InputLayer": ("input_shape", "batch_input_shape", "input_dtype", "input_tensor", "sparse", "name"),
 }
 
 #: Keras 1 aliases (``keras/layers/convolutional.py``): same class, same signature.
@@ -118,7 +119,7 @@ SAME_POSITIONAL = {
     "MaxPooling3D": 4, "AveragePooling3D": 4, "GlobalAveragePooling2D": 1, "GlobalMaxPooling2D": 1,
     "GlobalAveragePooling3D": 1, "GlobalMaxPooling3D": 1,
     "SimpleRNN": 1, "GRU": 1, "LSTM": 1, "Embedding": 2, "BatchNormalization": 0,
-    "LeakyReLU": 0, "PReLU": 1, "ELU": 1, "Activation": 1, "Lambda": 2,
+    "LeakyReLU": 0, "PReLU": 1, "ELU": 1, "Activation": 1, "Lambda": 2, "InputLayer": 1,
 }
 
 #: Argument renames shared by every layer that has the argument (Keras 2 ``legacy/interfaces.py``).
@@ -162,7 +163,13 @@ CLASS_ARGUMENTS = {
     "PReLU": {"init": "alpha_initializer"},
     "Embedding": {"init": "embeddings_initializer", "W_regularizer": "embeddings_regularizer",
                   "W_constraint": "embeddings_constraint"},
+    "InputLayer": {"input_shape": "shape", "batch_input_shape": "batch_shape", "input_dtype": "dtype"},
 }
+
+#: Keras 1 padding given per side (``ZeroPadding2D((top, bottom, left, right))`` or a dict of these keys,
+#: missing keys 0): class → (argument, the sides in the 4-tuple's order).  Keras 3 takes
+#: ``((top, bottom), (left, right))``.
+PADDING_SIDES = {"ZeroPadding2D": ("padding", ("top_pad", "bottom_pad", "left_pad", "right_pad"))}
 
 #: Code for Keras 1's ``hard_sigmoid`` (clip(0.2 x + 0.5, 0, 1)); ``{ops}`` is ``keras.ops`` in the
 #: file's import style.  Keras 3's own ``'hard_sigmoid'`` is relu6(x + 3) / 6, another function (T10).
@@ -201,8 +208,42 @@ DEFAULTS = {
     "AveragePooling3D": [("pool_size", "pool_size", "(2, 2, 2)")],
 }
 
+#: Layers whose ``border_mode='same'`` Keras 1's reference backend (Theano) places otherwise than Keras 3
+#: unless every window dimension is odd and every stride is 1 (measured: a 2-wide kernel or pool, or a
+#: 3-wide one with stride 2 on an even input, shift the outputs).  Class → (window parameters, their
+#: Keras 1 default, stride parameter, whether the stride defaults to the window (pooling)).
+_POOL2D_WINDOW = (("pool_size",), "(2, 2)", "strides", True)
+_POOL3D_WINDOW = (("pool_size",), "(2, 2, 2)", "strides", True)
+_POOL1D_WINDOW = (("pool_length",), "2", "stride", True)
+SAME_PADDING = {
+    "Convolution1D": (("filter_length",), None, "subsample_length", False),
+    "AtrousConvolution1D": (("filter_length",), None, "subsample_length", False),
+    "Convolution2D": (("nb_row", "nb_col"), None, "subsample", False),
+    "AtrousConvolution2D": (("nb_row", "nb_col"), None, "subsample", False),
+    "Deconvolution2D": (("nb_row", "nb_col"), None, "subsample", False),
+    # (SeparableConvolution2D ran only with Keras 1's TensorFlow backend, which padded as Keras 3 does.)
+    "Convolution3D": (("kernel_dim1", "kernel_dim2", "kernel_dim3"), None, "subsample", False),
+    "ConvLSTM2D": (("nb_row", "nb_col"), None, "subsample", False),
+    "MaxPooling1D": _POOL1D_WINDOW, "AveragePooling1D": _POOL1D_WINDOW,
+    "MaxPooling2D": _POOL2D_WINDOW, "AveragePooling2D": _POOL2D_WINDOW,
+    "MaxPooling3D": _POOL3D_WINDOW, "AveragePooling3D": _POOL3D_WINDOW,
+}
+
+#: Keras 1 arguments that, on the first layer of a ``Sequential``, describe the model's input (Keras 1 built
+#: the input from them; Keras 3 ignores them): class → (argument, Keras 3 ``Input`` arguments, ``{value}``
+#: standing for the argument's value).  Keras 1's Embedding input was int32.
+FIRST_LAYER_INPUT = {"Embedding": ("input_length", "shape=({value},), dtype='int32'")}
+
+#: ``border_mode='full'`` (Theano only): the same as zero padding of (window - 1) on each side, then 'valid'
+#: (measured, strides too): class → (window parameters, Keras 3 padding layer).
+FULL_PADDING = {
+    "Convolution1D": (("filter_length",), "ZeroPadding1D"),
+    "Convolution2D": (("nb_row", "nb_col"), "ZeroPadding2D"),
+}
+
 #: Exceptions to the rows below: (class, argument) that Keras 3 keeps.
-HAS_EQUIVALENT = frozenset({("Embedding", "weights")})
+HAS_EQUIVALENT = frozenset({("Embedding", "weights"), ("InputLayer", "input_dtype"),
+                            ("InputLayer", "batch_input_shape")})
 
 #: Keras 1 arguments without an exact Keras 3 argument (kinds S and X): (class or "*", argument) → what to do.
 #: A literal value may narrow the row: (class, argument, value).
@@ -231,4 +272,35 @@ LAYER_MODULES = (
     "keras.layers", "keras.layers.core", "keras.layers.convolutional", "keras.layers.convolutional_recurrent",
     "keras.layers.recurrent", "keras.layers.embeddings", "keras.layers.normalization",
     "keras.layers.advanced_activations", "keras.layers.noise", "keras.layers.pooling", "keras.legacy.layers",
+    "keras.engine", "keras.engine.topology",
 )
+
+#: Keras 1 weight regularizers and constraints → Keras 3 (spec §4.6): qualified name → (Keras 3 name in the
+#: same module, Keras 1 parameters in positional order, argument renames, Keras 1 defaults written when left
+#: out as (Keras 1 parameter, Keras 3 argument, code)).  Positions mean the same in Keras 3.
+_L1L2_DEFAULTS = (("l1", "l1", "0.01"), ("l2", "l2", "0.01"))  # Keras 3's l1_l2 defaults to 0.0
+WEIGHT_CALLABLES = {
+    "keras.regularizers.l1": ("l1", ("l",), {"l": "l1"}, ()),
+    "keras.regularizers.l2": ("l2", ("l",), {"l": "l2"}, ()),
+    "keras.regularizers.l1l2": ("l1_l2", ("l1", "l2"), {}, _L1L2_DEFAULTS),
+    "keras.regularizers.activity_l1": ("l1", ("l",), {"l": "l1"}, ()),
+    "keras.regularizers.activity_l2": ("l2", ("l",), {"l": "l2"}, ()),
+    "keras.regularizers.activity_l1l2": ("l1_l2", ("l1", "l2"), {}, _L1L2_DEFAULTS),
+    "keras.regularizers.L1L2Regularizer": ("L1L2", ("l1", "l2"), {}, ()),
+    "keras.regularizers.WeightRegularizer": ("L1L2", ("l1", "l2"), {}, ()),
+    "keras.regularizers.ActivityRegularizer": ("L1L2", ("l1", "l2"), {}, ()),
+    "keras.constraints.maxnorm": ("max_norm", ("m", "axis"), {"m": "max_value"}, ()),
+    "keras.constraints.MaxNorm": ("MaxNorm", ("m", "axis"), {"m": "max_value"}, ()),
+    "keras.constraints.nonneg": ("non_neg", (), {}, ()),
+    "keras.constraints.unitnorm": ("unit_norm", ("axis",), {}, ()),
+    "keras.constraints.MinMaxNorm": ("MinMaxNorm", ("low", "high", "rate", "axis"),
+                                     {"low": "min_value", "high": "max_value"}, ()),
+}
+
+#: Keras 1 ``Layer.add_weight`` parameters in positional order (custom layers); Keras 3's third parameter is
+#: ``dtype``, so a call with more than two positional arguments is written by keyword.
+ADD_WEIGHT = ("shape", "initializer", "name", "trainable", "regularizer", "constraint")
+ADD_WEIGHT_SAME_POSITIONAL = 2
+#: Where Keras 1 code gets the base class of its custom layers.
+LAYER_BASES = frozenset({"keras.engine.topology.Layer", "keras.engine.Layer", "keras.layers.Layer",
+                         "keras.layers.core.Layer"})

@@ -171,3 +171,13 @@ NO_EQUIVALENT = {
     "axis size",
     "cosine": "keras.losses.cosine_similarity sums where Keras 1 averaged: divide by the last axis size",
 }
+
+#: ``get_file`` downloads whose file name matches are the Keras 1 applications' pretrained weights
+#: (``resnet50_weights_th_dim_ordering_th_kernels.h5``, ``..._tf_kernels_tf_dim_ordering.h5``): Keras 1 layer
+#: names and kernel layouts (Theano kernels flipped), which Keras 3's ``load_weights`` does not convert.
+KERAS1_WEIGHT_FILE = r"_(?:th|tf)_(?:dim_ordering|kernels)"
+KERAS1_WEIGHT_FILE_ADVICE = ("Keras 3's load_weights does not convert Keras 1 weight files (Keras 1 layer names; "
+                             "Theano kernels are flipped): use keras.applications.<Model>(weights='imagenet'), "
+                             "which downloads Keras 3 weights, or load the file with h5py and set_weights() "
+                             "the converted arrays")
+GET_FILE = ("keras.utils.get_file", "keras.utils.data_utils.get_file")

@@ -159,9 +159,165 @@ class Conversion:
 
     changes: list[str]
     problems: list[str]  # reasons the call cannot be rewritten exactly (no fix)
+    unsafe: list[str]  # reasons the rewrite may compute something else (an unsafe fix)
     renamed: bool  # the class name changes or positional arguments are merged (KM402)
     build: Callable[[cst.Call], cst.Call]
     imports: tuple = ()
+    edits: tuple = ()  # edits besides the call's own (e.g. an Input inserted before a Sequential's first layer)
+
+
+SEQUENTIAL = frozenset({"keras.models.Sequential", "keras.Sequential"})
+
+
+def first_layer_input(ctx: FileContext, call: cst.Call, k1: str):
+    """For the first layer of a ``Sequential`` whose Keras 1 argument describes the model's input
+    (``FIRST_LAYER_INPUT``): (the argument's name, the Edit inserting ``Input(...)`` before the layer, the
+    import it needs, its code).  None elsewhere: as an element 0 of ``Sequential([...])``, or in
+    ``model.add(...)`` right after ``model = Sequential()``."""
+    row = layers.FIRST_LAYER_INPUT.get(k1)
+    if row is None:
+        return None
+    key = ("_api.first_layer_input", id(call))
+    if key in ctx.cache:
+        return ctx.cache[key]
+    param, template = row
+    arg = next((a for a in call.args if a.keyword is not None and a.keyword.value == param), None)
+    found = None
+    if arg is not None and not any(a.star for a in call.args):
+        input_ref, request = ctx.reference("keras.layers", "Input")
+        text = f"{code(input_ref)}({template.format(value=code(arg.value))})"
+        edit = _sequential_list_edit(ctx, call, text) or _sequential_add_edit(ctx, call, text)
+        if edit is not None:
+            found = (param, edit, request, text)
+    ctx.cache[key] = found
+    return found
+
+
+def full_padding(ctx: FileContext, call: cst.Call, k1: str):
+    """For ``border_mode='full'`` on a layer applied at once (``Conv(...)(x)``) or added to a model
+    (``model.add(Conv(...))``): (the padding layer's code, the Edit putting it in front, its import).
+    None when the layer is used otherwise or its window or ``dim_ordering`` is not known."""
+    row = layers.FULL_PADDING.get(k1)
+    if row is None:
+        return None
+    key = ("_api.full_padding", id(call))
+    if key in ctx.cache:
+        return ctx.cache[key]
+    ctx.cache[key] = None
+    bound = _bind(call, layers.SIGNATURES[k1], positional=True)
+    if bound is None or bound[2]:
+        return None
+    given = {**{p: a for p, a in bound[0] if p}, **bound[1]}
+    mode = given.get("border_mode")
+    if mode is None or mode.keyword is None or literal_value(mode.value) != "full":
+        return None
+    if {"input_shape", "input_dim", "batch_input_shape", "input_length"} & set(given):
+        return None  # the padding layer would have to take over the model's input
+    ordering = literal_value(given["dim_ordering"].value) if "dim_ordering" in given else "default"
+    if ordering not in layers.VALUES["dim_ordering"]:
+        return None
+    windows, padding_layer = row
+    if any(w not in given for w in windows):
+        return None
+    sizes = []
+    for w in windows:
+        value = literal_value(given[w].value)
+        sizes.append(str(value - 1) if isinstance(value, int) else f"{code(given[w].value)} - 1")
+    layer_ref, request = ctx.reference("keras.layers", padding_layer)
+    data_format = layers.VALUES["dim_ordering"][ordering]
+    text = f"{code(layer_ref)}({sizes[0] if len(sizes) == 1 else '(' + ', '.join(sizes) + ')'}" + (
+        f", data_format={data_format})" if data_format else ")")
+    edit = _apply_first_edit(ctx, call, text) or _add_before_edit(ctx, call, text)
+    ctx.cache[key] = (text, edit, request) if edit is not None else None
+    return ctx.cache[key]
+
+
+def _apply_first_edit(ctx: FileContext, call: cst.Call, text: str):
+    """``Layer(...)(x)`` → ``Layer(...)(<text>(x))``."""
+    from kmigrate.engine.rule import Edit
+
+    applied = ctx.parent(call)
+    if not (isinstance(applied, cst.Call) and applied.func is call and len(applied.args) == 1
+            and applied.args[0].keyword is None and not applied.args[0].star):
+        return None
+
+    def build(updated: cst.Call) -> cst.Call:
+        first = updated.args[0]
+        return updated.with_changes(args=[first.with_changes(value=cst.Call(
+            func=cst.parse_expression(text), args=[cst.Arg(first.value)]))])
+
+    return Edit(applied, build)
+
+
+def _model_add_line(ctx: FileContext, call: cst.Call):
+    """(the statement ``model.add(call)``, the model's name) when ``call`` is added to a model, else None."""
+    arg = ctx.parent(call)
+    add = ctx.parent(arg) if isinstance(arg, cst.Arg) else None
+    if not (isinstance(add, cst.Call) and len(add.args) == 1 and isinstance(add.func, cst.Attribute)
+            and add.func.attr.value == "add" and isinstance(add.func.value, cst.Name)):
+        return None
+    line = ctx.parent(ctx.parent(add))
+    if not (isinstance(ctx.parent(add), cst.Expr) and isinstance(line, cst.SimpleStatementLine)
+            and len(line.body) == 1 and isinstance(ctx.parent(line), (cst.Module, cst.IndentedBlock))):
+        return None
+    return line, add.func.value.value
+
+
+def _add_before_edit(ctx: FileContext, call: cst.Call, text: str):
+    """``model.add(Layer(...))`` → ``model.add(<text>)`` then the original statement."""
+    from kmigrate.engine.rule import Edit
+
+    found = _model_add_line(ctx, call)
+    if found is None:
+        return None
+    line, model = found
+
+    def build(updated: cst.SimpleStatementLine):
+        added = cst.parse_statement(f"{model}.add({text})\n")
+        return [added.with_changes(leading_lines=updated.leading_lines), updated.with_changes(leading_lines=[])]
+
+    return Edit(line, build, keeps_node=True)
+
+
+def _sequential_list_edit(ctx: FileContext, call: cst.Call, text: str):
+    from kmigrate.engine.rule import Edit
+
+    element, listed, arg, sequential = (ctx.parent(call), *[None] * 3)
+    if isinstance(element, cst.Element):
+        listed = ctx.parent(element)
+    if isinstance(listed, cst.List) and listed.elements and listed.elements[0] is element:
+        arg = ctx.parent(listed)
+    if isinstance(arg, cst.Arg) and arg.keyword is None:
+        sequential = ctx.parent(arg)
+    if not (isinstance(sequential, cst.Call) and sequential.args[0] is arg
+            and ctx.qualified_name(sequential.func) in SEQUENTIAL):
+        return None
+
+    def build(updated: cst.List) -> cst.List:
+        first = updated.elements[0]
+        comma = first.comma if isinstance(first.comma, cst.Comma) else cst.Comma(whitespace_after=_SPACE)
+        return updated.with_changes(elements=[cst.Element(cst.parse_expression(text), comma=comma), *updated.elements])
+
+    return Edit(listed, build)
+
+
+def _sequential_add_edit(ctx: FileContext, call: cst.Call, text: str):
+    """``model.add(call)`` right after ``model = Sequential()`` → ``model.add(<text>)`` inserted before."""
+    found = _model_add_line(ctx, call)
+    if found is None:
+        return None
+    line, model = found
+    body = list(ctx.parent(line).body)
+    index = next(i for i, s in enumerate(body) if s is line)
+    previous = body[index - 1] if index else None
+    if not (isinstance(previous, cst.SimpleStatementLine) and len(previous.body) == 1
+            and isinstance(previous.body[0], cst.Assign) and len(previous.body[0].targets) == 1
+            and isinstance(previous.body[0].targets[0].target, cst.Name)
+            and previous.body[0].targets[0].target.value == model
+            and isinstance(previous.body[0].value, cst.Call) and not previous.body[0].value.args
+            and ctx.qualified_name(previous.body[0].value.func) in SEQUENTIAL):
+        return None
+    return _add_before_edit(ctx, call, text)
 
 
 def _bind(call: cst.Call, params: tuple[str, ...], positional: bool):
@@ -270,6 +426,18 @@ def convert_layer(ctx: FileContext, call: cst.Call, written: str) -> Conversion 
             if value in layers.VALUE_RENAMES[name]:
                 new_name, new_code = layers.VALUE_RENAMES[name][value]
                 changes.append(f"{name}={code(arg.value)} -> {new_name}={new_code}")
+    full = full_padding(ctx, call, k1)
+    if full is not None:
+        changes.append(f"border_mode='full' -> {full[0]} before it, then padding='valid'")
+        imports.append(full[2])
+    first_input = first_layer_input(ctx, call, k1)
+    if first_input is not None:
+        changes.append(f"{first_input[0]} -> {first_input[3]} before it (the Sequential's first layer)")
+        imports.append(first_input[2])
+    sides = _padding_sides(k1, keywords, positional)
+    if sides is not None:
+        changes.append(f"{layers.PADDING_SIDES[k1][0]}={code(sides[0].value)} (Keras 1's per-side form) -> "
+                       f"{code(sides[1])}")
     if k1 in layers.SEQUENCE_INPUT and "input_dim" in keywords:
         changes.append("input_dim, input_length -> input_shape=(input_length, input_dim)")
     elif k1 in layers.SEQUENCE_INPUT and "input_length" in keywords:
@@ -297,6 +465,8 @@ def convert_layer(ctx: FileContext, call: cst.Call, written: str) -> Conversion 
                 args.extend(_keyword_out(k1, param, arg, renames, ops_code))
         input_dim = input_length = None
         for name, arg in kws.items():
+            if first_input is not None and name == first_input[0]:
+                continue  # now the Input inserted before the layer
             if name in parts:
                 if name == parts[0] and kernel_values and not any(p in parts for p, _ in pos):
                     args.append(keyword_arg(kernel_arg, _tuple(kernel_values), arg))
@@ -306,7 +476,15 @@ def convert_layer(ctx: FileContext, call: cst.Call, written: str) -> Conversion 
                 if name == "input_dim":
                     args.append(arg)  # placeholder, replaced below
                 continue
+            if full is not None and name == "border_mode":
+                args.append(keyword_arg("padding", cst.SimpleString("'valid'"), arg))
+                continue
             args.extend(_keyword_out(k1, name, arg, renames, ops_code))
+        if sides is not None:
+            padding_param = layers.PADDING_SIDES[k1][0]
+            args = [a.with_changes(value=_padding_sides(k1, {padding_param: a}, [])[1])
+                    if (a.keyword is not None and a.keyword.value == padding_param)
+                    or (a.keyword is None and a is (pos[0][1] if pos else None)) else a for a in args]
         if input_dim is not None:
             length = input_length.value if input_length is not None else cst.Name("None")
             shape = cst.Tuple([cst.Element(length, comma=cst.Comma(whitespace_after=_SPACE)),
@@ -323,7 +501,69 @@ def convert_layer(ctx: FileContext, call: cst.Call, written: str) -> Conversion 
 
     if not changes and not problems:
         return None
-    return Conversion(changes, problems, renamed, build, tuple(imports))
+    unsafe = [] if k3_form else _same_padding_risk(k1, dict([*((p, a) for p, a in positional if p), *keywords.items()]))
+    edits = [found[1] for found in (first_input, full) if found is not None]
+    return Conversion(changes, problems, unsafe, renamed, build, tuple(imports), tuple(edits))
+
+
+def _padding_sides(k1: str, keywords: dict, positional: list):
+    """(the Keras 1 argument, Keras 3's ``((top, bottom), (left, right))``) for a per-side padding, or None."""
+    row = layers.PADDING_SIDES.get(k1)
+    if row is None:
+        return None
+    param, order = row
+    arg = keywords.get(param) or next((a for p, a in positional if p == param), None)
+    if arg is None:
+        return None
+    values: list[cst.BaseExpression]
+    if isinstance(arg.value, (cst.Tuple, cst.List)) and len(arg.value.elements) == 4 and not any(
+            isinstance(e, cst.StarredElement) for e in arg.value.elements):
+        values = [e.value for e in arg.value.elements]
+    elif isinstance(arg.value, cst.Dict) and all(
+            isinstance(e, cst.DictElement) and isinstance(e.key, cst.SimpleString) for e in arg.value.elements):
+        given = {e.key.evaluated_value: e.value for e in arg.value.elements}
+        if not set(given) <= set(order):
+            return None  # Keras 1 raised on another key: leave it
+        values = [given.get(side, cst.Integer("0")) for side in order]
+    else:
+        return None
+    pair = cst.Tuple([cst.Element(_tuple(values[:2]), comma=cst.Comma(whitespace_after=_SPACE)),
+                      cst.Element(_tuple(values[2:]))])
+    return arg, pair
+
+
+def _same_padding_risk(k1: str, given: dict[str, cst.Arg]) -> list[str]:
+    """Why ``padding='same'`` may not place the padding where Keras 1 (Theano) did, or nothing."""
+    row = layers.SAME_PADDING.get(k1)
+    if row is None:
+        return []
+    window_params, window_default, stride_param, stride_is_window = row
+    padding = literal_value(given["border_mode"].value) if "border_mode" in given else "valid"
+    if padding in ("valid", "full"):
+        return []
+    windows = [literal_value(given[p].value) if p in given else literal_value(cst.parse_expression(window_default))
+               if window_default else NOT_LITERAL for p in window_params]
+    sizes = [v for w in windows for v in (w if isinstance(w, tuple) else (w,))]
+    if stride_param in given:
+        strides = literal_value(given[stride_param].value)
+        strides = list(strides) if isinstance(strides, tuple) else [strides]
+    else:
+        strides = sizes if stride_is_window else [1]
+    reasons = []
+    if any(not isinstance(v, int) for v in sizes):
+        reasons.append("a window size not known to be odd")
+    elif any(v % 2 == 0 for v in sizes):
+        reasons.append("an even window")
+    if any(not isinstance(v, int) for v in strides):
+        reasons.append("strides not known to be 1")
+    elif any(v != 1 for v in strides):
+        reasons.append("strides > 1")
+    if not reasons:
+        return []
+    what = "padding='same'" if padding == "same" else f"padding={code(given['border_mode'].value)} (maybe 'same')"
+    return [f"{what} with {' and '.join(reasons)}: Keras 1's reference backend (Theano) pads 'same' on both "
+            f"sides and crops, Keras 3 pads the bottom/right, so outputs shift on some input sizes (exact for "
+            f"odd windows with stride 1)"]
 
 
 _UNMAPPED = object()
@@ -425,12 +665,64 @@ def layer_conversion(ctx: FileContext, call: cst.Call, qualname: str) -> Convers
 
 
 def layer_finding(code_: str, ctx: FileContext, call: cst.Call, qualname: str, conversion: Conversion):
-    from kmigrate.engine.rule import SAFE, Edit, Finding, Fix
+    from kmigrate.engine.rule import SAFE, UNSAFE, Edit, Finding, Fix
 
     written = qualname.rsplit(".", 1)[1]
     message = f"{written}(...): " + "; ".join(conversion.changes)
     if conversion.problems:
         return Finding(code_, message + ("; " if conversion.changes else "") + "not fixed: "
                        + "; ".join(conversion.problems), call)
-    return Finding(code_, message, call, Fix(SAFE, "Write the Keras 3 spelling", [Edit(call, conversion.build)],
-                                             conversion.imports))
+    edits = [Edit(call, conversion.build), *conversion.edits]
+    if conversion.unsafe:
+        return Finding(code_, message + "; unsafe: " + "; ".join(conversion.unsafe), call,
+                       Fix(UNSAFE, "Write the Keras 3 spelling", edits, conversion.imports))
+    return Finding(code_, message, call, Fix(SAFE, "Write the Keras 3 spelling", edits, conversion.imports))
+
+
+# -- calls of renamed Keras 1 functions (KM406, KM411) ---------------------------------------------
+
+def rewrite_call(call: cst.Call, func: cst.BaseExpression | None, params: tuple[str, ...], renames: dict,
+                 defaults: tuple, keywords_only: bool = False):
+    """(changes, build) for a call whose function becomes ``func`` (None: kept as written), whose Keras 1
+    keywords ``renames`` maps, and to which the Keras 1 ``defaults`` ((Keras 1 parameter or None, Keras 3
+    argument, code), ...) it leaves out are written; positional arguments are written by keyword with
+    ``keywords_only``.  None when the call does not fit the signature (``*args``, too many positionals)."""
+    positional, given, by_keyword = [], set(), set()
+    for arg in call.args:
+        if arg.star == "*":
+            return None
+        if arg.star == "**":
+            defaults = ()
+            continue
+        if arg.keyword is None:
+            if len(positional) >= len(params):
+                return None
+            positional.append(params[len(positional)])
+            given.add(params[len(positional) - 1])
+        else:
+            given.add(arg.keyword.value)
+            by_keyword.add(arg.keyword.value)
+    missing = [(k3, value) for k1, k3, value in defaults if (k1 is None or k1 not in given) and k3 not in given]
+
+    def build(updated: cst.Call) -> cst.Call:
+        args, index = [], 0
+        for arg in updated.args:
+            if arg.keyword is None and not arg.star:
+                param = params[index]
+                index += 1
+                if keywords_only:
+                    arg = keyword_arg(renames.get(param, param), arg.value, arg)
+            elif arg.keyword is not None and arg.keyword.value in renames:
+                arg = arg.with_changes(keyword=cst.Name(renames[arg.keyword.value]))
+            args.append(arg)
+        last_comma = updated.args[-1].comma if updated.args else cst.MaybeSentinel.DEFAULT
+        if args:
+            args = [*join_commas(args[:-1]), args[-1].with_changes(comma=last_comma)]
+        args = append_args(args, [keyword(k3, cst.parse_expression(v)) for k3, v in missing])
+        return updated.with_changes(func=func if func is not None else updated.func, args=args)
+
+    changes = [f"{k1}= -> {k3}=" for k1, k3 in renames.items() if k1 in (given if keywords_only else by_keyword)]
+    changes += [f"{k3}={v} (the Keras 1 default)" for k3, v in missing]
+    if keywords_only:
+        changes.append("arguments by keyword (Keras 3 swapped their order)")
+    return changes, build

@@ -13,7 +13,7 @@ import libcst as cst
 
 from kmigrate.engine import tree
 from kmigrate.engine.context import FileContext
-from kmigrate.engine.resolve import CLASS, FUNCTION, Scope
+from kmigrate.engine.resolve import CLASS, Scope
 from kmigrate.keras1 import ranks
 from kmigrate.rules._merge import is_literal, literal
 

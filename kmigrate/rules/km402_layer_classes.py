@@ -24,7 +24,11 @@ Rewrites calls of Keras 1 layer classes that Keras 3 renamed — `Convolution1D/
 `SeparableConvolution2D` → `SeparableConv2D` — and every convolution whose kernel size is given as
 Keras 1's separate positional arguments (`Convolution2D(64, 3, 3)`, `Conv2D(64, 3, 3)`,
 `Convolution3D(8, 3, 3, 3)`, `ConvLSTM2D(32, 3, 3)`), which Keras 3 merges into one `kernel_size`.
-The same fix renames the call's Keras 1 arguments (see KM403).
+The same fix renames the call's Keras 1 arguments (see KM403), and writes Theano's
+`border_mode='full'` as a zero padding of (kernel - 1) on each side followed by `padding='valid'`
+where the layer is applied at once (`Convolution2D(..., border_mode='full')(x)` →
+`Conv2D(..., padding='valid')(ZeroPadding2D((r - 1, c - 1))(x))`) or added to a model
+(`model.add(ZeroPadding2D(...))` inserted before).
 
 ## Why is this bad?
 Keras 3 still exports `Convolution2D` as an alias of `Conv2D`, whose third positional argument is
@@ -51,7 +55,11 @@ A convolution already written the Keras 2/3 way (`Conv2D(64, (3, 3))`, `kernel_s
 positional arguments. The old class name's import is removed once unused.
 
 ## Fix safety
-Safe: the rewritten layer computes what the Keras 1 layer computed (spec §4.2–4.3). Not fixed (reported):
+Safe: the rewritten layer computes what the Keras 1 layer computed (spec §4.2–4.3). Unsafe:
+`border_mode='same'` (or a padding that is not a literal) with a kernel that is even or not a literal,
+or strides > 1 — Keras 1's reference backend, Theano, pads 'same' on both sides and crops, Keras 3 pads
+the bottom/right, so outputs shift on some input sizes (measured: a 2×2 kernel, or 3×3 with stride 2 on
+an even input); odd literal kernels with stride 1 agree. Not fixed (reported):
 kernel dimensions only partly given, a positional argument past the kernel whose meaning changed in a
 file that shows no other Keras 1 spelling, a `dim_ordering` that is not a literal.
 `Deconvolution2D(output_shape=...)` and other arguments without an exact equivalent stay and are

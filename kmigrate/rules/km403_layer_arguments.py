@@ -5,7 +5,8 @@ from __future__ import annotations
 import libcst as cst
 
 from kmigrate.engine.context import FileContext
-from kmigrate.engine.rule import Rule
+from kmigrate.engine.rule import SAFE, Edit, Finding, Fix, Rule
+from kmigrate.keras1 import layers as table
 from kmigrate.rules import _api
 
 
@@ -14,7 +15,7 @@ class LayerArguments(Rule):
     name = "layer-arguments"
     summary = "Keras 1 layer argument names, values and defaults that Keras 3 changed"
     calls = _api.LAYER_CALLS
-    trigger_names = _api.LAYER_NAMES
+    trigger_names = _api.LAYER_NAMES | {"add_weight"}
     doc = """
 ## What it does
 Rewrites the Keras 1 arguments of layers that Keras 3 still has under the same name (spec §4.2):
@@ -27,8 +28,15 @@ Rewrites the Keras 1 arguments of layers that Keras 3 still has under the same n
 `embeddings_*`, PReLU `init` → `alpha_initializer`, LeakyReLU `alpha` → `negative_slope`; value maps:
 `dim_ordering` → `data_format` (`'th'` → `'channels_first'`, `'tf'` → `'channels_last'`,
 `'default'` dropped), `consume_less` dropped, `forget_bias_init='one'` → `unit_forget_bias=True`,
-`'hard_sigmoid'` → Keras 1's function; recurrent `input_dim`/`input_length` →
-`input_shape=(input_length, input_dim)`.
+`'hard_sigmoid'` → Keras 1's function, `BatchNormalization(mode=0)` (the default) dropped;
+recurrent `input_dim`/`input_length` →
+`input_shape=(input_length, input_dim)`; `Embedding(input_length=n)` as the first layer of a `Sequential`
+(`Sequential([Embedding(...), ...])`, or `model.add(...)` right after `model = Sequential()`) →
+`Input(shape=(n,), dtype='int32')` added before it (Keras 1 built that input; Keras 3 ignores
+`input_length`); `ZeroPadding2D`'s per-side forms `(top, bottom, left, right)` and
+`{'top_pad': ..., ...}` → `((top, bottom), (left, right))`; `InputLayer(input_shape=, batch_input_shape=,
+input_dtype=)` → `shape=`, `batch_shape=`, `dtype=`; in custom layers, `self.add_weight(shape, init,
+name, ...)` with more than two positional arguments → keywords (Keras 3's third parameter is `dtype`).
 
 In a file that shows Keras 1 spellings, it also writes the Keras 1 defaults that Keras 3 changed
 (kind D): `LSTM`/`GRU`/`ConvLSTM2D` get `recurrent_activation=lambda x: ops.clip(0.2 * x + 0.5, 0.0, 1.0)`
@@ -62,7 +70,10 @@ model.add(LSTM(32, dropout=0.2, return_sequences=True,
 
 ## Fix safety
 Safe: each rename and value map is exact (spec §4.2, kinds R and V), and the written defaults are
-Keras 1's (kind D). A lambda as activation keeps the model from being saved in the `.keras` format
+Keras 1's (kind D). Unsafe: `border_mode='same'` on a pooling or convolution layer whose window is
+even or not a literal, or whose strides are > 1 (pooling strides default to the pool size): Keras 1's
+reference backend (Theano) pads 'same' on both sides and crops, Keras 3 pads the bottom/right, and the
+outputs differ on some input sizes (measured); the message says so. A lambda as activation keeps the model from being saved in the `.keras` format
 with `safe_mode`; replace it by a registered function if you save models. Not fixed (reported): a
 `dim_ordering` or `consume_less` that is not a literal. Arguments without an exact equivalent
 (`weights=`, `border_mode='full'`, `BatchNormalization(mode=...)`, `Embedding(dropout=...)`, …) stay
@@ -74,3 +85,30 @@ and are reported by KM501. Initializer distributions are not part of the promise
         conversion = _api.layer_conversion(ctx, call, qualname)
         if conversion is not None and not conversion.renamed:
             yield _api.layer_finding(self.code, ctx, call, qualname, conversion)
+
+    def finish(self, ctx: FileContext):
+        # ``self.add_weight(shape, initializer, name, ...)`` in a custom Keras layer: Keras 3 reads the
+        # third positional argument as dtype.
+        for name in ctx.resolver.names.get("add_weight", ()):
+            func, call = ctx.parent(name), ctx.parent(ctx.parent(name))
+            if not (isinstance(func, cst.Attribute) and func.attr is name and isinstance(call, cst.Call)
+                    and call.func is func and isinstance(func.value, cst.Name) and func.value.value == "self"):
+                continue
+            positional = [a for a in call.args if a.keyword is None and not a.star]
+            if len(positional) <= table.ADD_WEIGHT_SAME_POSITIONAL or not _in_keras_layer(ctx, call):
+                continue
+            rewrite = _api.rewrite_call(call, None, table.ADD_WEIGHT, {}, (), keywords_only=True)
+            if rewrite is None:
+                continue
+            _, build = rewrite
+            yield Finding(self.code, "add_weight(...): positional " + ", ".join(table.ADD_WEIGHT[:len(positional)])
+                          + " by keyword (Keras 3's third parameter is dtype)", call,
+                          Fix(SAFE, "Pass add_weight's arguments by keyword", [Edit(call, build)]))
+
+
+def _in_keras_layer(ctx: FileContext, node: cst.CSTNode) -> bool:
+    """``node`` is in a method of a class deriving from Keras' Layer."""
+    for ancestor in ctx.ancestors(node):
+        if isinstance(ancestor, cst.ClassDef):
+            return any(ctx.qualified_name(base.value) in table.LAYER_BASES for base in ancestor.bases)
+    return False

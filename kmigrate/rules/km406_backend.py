@@ -71,48 +71,15 @@ Safe: each rewrite is an R or D row of spec §4.4 (same function, Keras 1's defa
             yield from _image_dim_ordering(ctx, call)
             return
         module, target, params, renames, defaults, keywords_only = table.OPS[name]
-        positional, given = [], set()
-        for arg in call.args:
-            if arg.star == "*":
-                return
-            if arg.star == "**":
-                defaults = ()
-                continue
-            if arg.keyword is None:
-                if len(positional) >= len(params):
-                    return
-                positional.append(params[len(positional)])
-                given.add(params[len(positional) - 1])
-            else:
-                given.add(arg.keyword.value)
-        missing = [(k3, value) for k1, k3, value in defaults if (k1 is None or k1 not in given) and k3 not in given]
         parent, last = module.rsplit(".", 1)
         module_ref, request = ctx.reference(parent, last)
         spelled = f"{_api.code(module_ref)}.{target}"
-
-        def build(updated: cst.Call) -> cst.Call:
-            args, index = [], 0
-            for arg in updated.args:
-                if arg.keyword is None and not arg.star:
-                    param = params[index]
-                    index += 1
-                    if keywords_only:
-                        arg = _api.keyword_arg(renames.get(param, param), arg.value, arg)
-                elif arg.keyword is not None and arg.keyword.value in renames:
-                    arg = arg.with_changes(keyword=cst.Name(renames[arg.keyword.value]))
-                args.append(arg)
-            last_comma = updated.args[-1].comma if updated.args else cst.MaybeSentinel.DEFAULT
-            if args:
-                args = [*_api.join_commas(args[:-1]), args[-1].with_changes(comma=last_comma)]
-            args = _api.append_args(args, [_api.keyword(k3, cst.parse_expression(v)) for k3, v in missing])
-            return updated.with_changes(func=cst.Attribute(module_ref, cst.Name(target)), args=args)
-
-        changes = [f"K.{name} -> {spelled}"]
-        changes += [f"{k1}= -> {k3}=" for k1, k3 in renames.items() if k1 in given]
-        changes += [f"{k3}={v} (the Keras 1 default)" for k3, v in missing]
-        if keywords_only:
-            changes.append("arguments by keyword (Keras 3 swapped their order)")
-        yield Finding(self.code, "; ".join(changes), call,
+        rewrite = _api.rewrite_call(call, cst.Attribute(module_ref, cst.Name(target)), params, renames, defaults,
+                                    keywords_only)
+        if rewrite is None:
+            return
+        changes, build = rewrite
+        yield Finding(self.code, "; ".join([f"K.{name} -> {spelled}", *changes]), call,
                       Fix(SAFE, f"Write {spelled}", [Edit(call, build)], (request,)))
 
 
@@ -144,12 +111,15 @@ def _image_dim_ordering(ctx: FileContext, call: cst.Call):
                       Fix(SAFE, f"Write {spelled}", [Edit(parent, build)], (request,)))
         return
     names = {v: k for k, v in table.IMAGE_DIM_ORDERING.items()}
-    spelled = f"('{names['channels_last']}' if {_api.code(data_format)} == 'channels_last' else " \
-              f"'{names['channels_first']}')"
+    spelled = f"'{names['channels_last']}' if {_api.code(data_format)} == 'channels_last' else " \
+              f"'{names['channels_first']}'"
+
+    # a conditional expression needs parentheses except where it stands alone
+    alone = isinstance(parent, (cst.Arg, cst.Assign, cst.AnnAssign, cst.Return, cst.Element, cst.Expr))
 
     def build_value(updated: cst.Call) -> cst.BaseExpression:
-        return cst.parse_expression(spelled).with_changes(lpar=updated.lpar or [cst.LeftParen()],
-                                                          rpar=updated.rpar or [cst.RightParen()])
+        lpar, rpar = (updated.lpar, updated.rpar) if updated.lpar or alone else ([cst.LeftParen()], [cst.RightParen()])
+        return cst.parse_expression(spelled).with_changes(lpar=lpar, rpar=rpar)
 
     yield Finding("KM406", f"K.image_dim_ordering() -> {spelled} (Keras 1's value)", call,
                   Fix(SAFE, f"Write {spelled}", [Edit(call, build_value)], (request,)))

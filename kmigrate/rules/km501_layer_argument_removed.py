@@ -20,7 +20,7 @@ class LayerArgumentRemoved(Rule):
 ## What it does
 Reports Keras 1 layer arguments that no Keras 3 argument replaces exactly, and says what to write:
 `weights=` (except on `Embedding`), `input_dtype=`, `batch_input_shape=` on a layer,
-`border_mode='full'`, `BatchNormalization(mode=...)`, `Embedding(dropout=...)`,
+`border_mode='full'`, `BatchNormalization(mode=1|2)` (`mode=0`, the default, is dropped by KM403), `Embedding(dropout=...)`,
 `Embedding(input_length=...)`, `Deconvolution2D(output_shape=...)`, `forget_bias_init` other than
 `'one'`.
 
@@ -62,6 +62,11 @@ Report only: the replacement depends on the model around the layer.
                 name = arg.keyword.value
             if name is None:
                 continue
+            handled = _api.first_layer_input(ctx, call, k1)
+            if handled is not None and handled[0] == name and arg.keyword is not None:
+                continue  # KM403 starts the Sequential with the Input it describes
+            if name == "border_mode" and _api.full_padding(ctx, call, k1) is not None:
+                continue  # KM402 puts the zero padding in front
             what = _api.no_equivalent(k1, name, arg)
             if what is not None:
                 yield Finding(self.code, f"{qualname.rsplit('.', 1)[1]}({name}=...): {what}", arg)
