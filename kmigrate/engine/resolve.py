@@ -95,6 +95,7 @@ class Resolver:
         self._in_import = 0
         self._scope_of_node: dict[cst.CSTNode, Scope] = {}
         self.scopes: list[Scope] = []
+        self._all_bindings: dict[str, list[Binding]] | None = None
 
     # -- generic traversal -------------------------------------------------------------------
     def run(self, module: cst.Module) -> Resolver:
@@ -210,11 +211,10 @@ class Resolver:
             self.calls.append(node)
 
     # -- queries (after the pass) ------------------------------------------------------------
-    def resolve_name(self, node: cst.Name) -> str | None:
-        scope = self.name_scopes.get(node)
-        if scope is None:
-            return None
-        name = node.value
+    @staticmethod
+    def lookup(scope: Scope | None, name: str) -> tuple[Scope | None, list[Binding]]:
+        """The scope that binds ``name`` as seen from ``scope``, and its bindings there (Python's
+        rules: ``global`` goes to the module, class bodies do not enclose their methods)."""
         first = True
         while scope is not None:
             if name in scope.globals:
@@ -222,15 +222,38 @@ class Resolver:
             if first or scope.kind != CLASS:
                 bindings = scope.bindings.get(name)
                 if bindings:
-                    if all(b.qualname is not None for b in bindings):
-                        return bindings[0].qualname
-                    return None
-            if scope.parent is None:
-                for module in scope.star_modules:
-                    if name in self.star_names:
-                        return f"{module}.{name}"
+                    return scope, bindings
             first = False
             scope = scope.parent
+        return None, []
+
+    def scope_at(self, node: cst.CSTNode) -> Scope | None:
+        """The innermost scope the names of ``node`` are looked up in."""
+        while node is not None:
+            node = self.parents.get(node)
+            scope = self._scope_of_node.get(node) if node is not None else None
+            if scope is not None:
+                return scope
+        return self.module_scope
+
+    def bindings_of(self, name: str) -> list[Binding]:
+        """Every binding of ``name`` in any scope of the file."""
+        if self._all_bindings is None:
+            self._all_bindings = {}
+            for scope in self.scopes:
+                for bound, bindings in scope.bindings.items():
+                    self._all_bindings.setdefault(bound, []).extend(bindings)
+        return self._all_bindings.get(name, [])
+
+    def resolve_name(self, node: cst.Name) -> str | None:
+        scope = self.name_scopes.get(node)
+        if scope is None:
+            return None
+        found, bindings = self.lookup(scope, node.value)
+        if found is not None:
+            return bindings[0].qualname if all(b.qualname is not None for b in bindings) else None
+        if node.value in self.star_names and scope.module_scope().star_modules:
+            return f"{scope.module_scope().star_modules[0]}.{node.value}"
         return None
 
     def qualified_name(self, node: cst.BaseExpression) -> str | None:

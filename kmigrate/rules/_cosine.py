@@ -72,7 +72,7 @@ def legacy_helper(ctx: FileContext, anchor: cst.CSTNode) -> tuple[str, list[Edit
     if key not in ctx.cache:
         name, existing, n = HELPER_NAME, False, 1
         while True:
-            bindings = _module_binding(ctx, name) or [b for s in ctx.resolver.scopes for b in s.bindings.get(name, ())]
+            bindings = _module_binding(ctx, name) or ctx.resolver.bindings_of(name)
             if not bindings:
                 break
             if len(bindings) == 1 and _is_helper(bindings[0].node):

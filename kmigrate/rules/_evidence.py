@@ -13,7 +13,7 @@ import libcst as cst
 
 from kmigrate.engine import tree
 from kmigrate.engine.context import FileContext
-from kmigrate.engine.resolve import CLASS, Scope
+from kmigrate.engine.resolve import Scope
 from kmigrate.keras1 import ranks
 from kmigrate.rules._merge import is_literal, literal
 
@@ -70,37 +70,14 @@ def _shape_tuple(node: cst.BaseExpression | None, extra: int) -> Shape:
 
 # -- names -------------------------------------------------------------------------------------
 
-def _scope_nodes(ctx: FileContext) -> dict[cst.CSTNode, Scope]:
-    key = "evidence.scope_nodes"
-    if key not in ctx.cache:
-        ctx.cache[key] = {scope.node: scope for scope in ctx.resolver.scopes}
-    return ctx.cache[key]
-
-
 def scope_at(ctx: FileContext, node: cst.CSTNode) -> Scope | None:
     """The innermost scope containing ``node``."""
-    nodes = _scope_nodes(ctx)
-    for ancestor in ctx.ancestors(node):
-        scope = nodes.get(ancestor)
-        if scope is not None:
-            return scope
-    return ctx.resolver.module_scope
+    return ctx.resolver.scope_at(node)
 
 
 def _lookup(ctx: FileContext, name: cst.Name) -> tuple[Scope | None, list]:
     """The scope that binds ``name`` where it is used, and its bindings there (Python's rules)."""
-    scope = scope_at(ctx, name)
-    first = True
-    while scope is not None:
-        if name.value in scope.globals:
-            scope = scope.module_scope()
-        if first or scope.kind != CLASS:
-            bindings = scope.bindings.get(name.value)
-            if bindings:
-                return scope, bindings
-        first = False
-        scope = scope.parent
-    return None, []
+    return ctx.resolver.lookup(ctx.resolver.scope_at(name), name.value)
 
 
 def _block_index(block: cst.CSTNode) -> dict[int, int]:

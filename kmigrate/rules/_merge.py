@@ -92,7 +92,7 @@ def callable_binding(ctx: FileContext, node: cst.BaseExpression) -> bool:
         return True
     if not isinstance(node, cst.Name):
         return False
-    bindings = [b for scope in ctx.resolver.scopes for b in scope.bindings.get(node.value, ())]
+    bindings = ctx.resolver.bindings_of(node.value)
     if not bindings:
         return False
     for binding in bindings:

@@ -22,7 +22,7 @@ import libcst as cst
 
 from kmigrate.engine import tree
 from kmigrate.engine.context import FileContext
-from kmigrate.engine.resolve import CLASS, Scope
+from kmigrate.engine.resolve import Resolver, Scope
 from kmigrate.engine.rule import ImportRequest
 from kmigrate.keras1 import merge as merge_table
 from kmigrate.keras1 import sequential as table
@@ -180,33 +180,12 @@ def _index(ctx: FileContext) -> _Index:
 
 
 # -- scopes and bindings -------------------------------------------------------------------------
-def _scope_map(ctx: FileContext) -> dict[cst.CSTNode, Scope]:
-    key = "sequential.scopes"
-    if key not in ctx.cache:
-        ctx.cache[key] = {scope.node: scope for scope in ctx.resolver.scopes}
-    return ctx.cache[key]
-
-
 def scope_of(ctx: FileContext, node: cst.CSTNode) -> Scope:
     """The innermost scope a node's names are looked up in."""
-    scopes = _scope_map(ctx)
-    for ancestor in ctx.ancestors(node):
-        if ancestor in scopes:
-            return scopes[ancestor]
-    return ctx.resolver.module_scope
+    return ctx.resolver.scope_at(node)
 
 
-def lookup(scope: Scope, name: str) -> tuple[Scope | None, list]:
-    """The scope that binds ``name`` as seen from ``scope``, and its bindings there."""
-    first = True
-    while scope is not None:
-        if name in scope.globals:
-            scope = scope.module_scope()
-        if (first or scope.kind != CLASS) and name in scope.bindings:
-            return scope, scope.bindings[name]
-        first = False
-        scope = scope.parent
-    return None, []
+lookup = Resolver.lookup
 
 
 def assigned_value(ctx: FileContext, binding) -> tuple[cst.SimpleStatementLine, cst.BaseExpression] | None:
@@ -635,7 +614,7 @@ class _Analyser:
         if calls:
             return False
         for name in names:
-            bindings = [b for scope in self.ctx.resolver.scopes for b in scope.bindings.get(name, ())]
+            bindings = self.ctx.resolver.bindings_of(name)
             if len(bindings) > 1:
                 return False
         return True

@@ -11,7 +11,7 @@ from kmigrate.rules import _api
 
 
 def bindings(ctx: FileContext, name: str) -> list:
-    return [b for scope in ctx.resolver.scopes for b in scope.bindings.get(name, ())]
+    return ctx.resolver.bindings_of(name)
 
 
 def assigned_value(ctx: FileContext, node: cst.BaseExpression) -> cst.BaseExpression | None:

@@ -14,7 +14,7 @@ def keras_model_receiver(ctx: FileContext, node: cst.BaseExpression) -> bool:
     """``node`` is a name the file binds only to ``Sequential(...)``/``Model(...)`` calls."""
     if not isinstance(node, cst.Name):
         return False
-    bindings = [b for scope in ctx.resolver.scopes for b in scope.bindings.get(node.value, ())]
+    bindings = ctx.resolver.bindings_of(node.value)
     if not bindings:
         return False
     for binding in bindings:
