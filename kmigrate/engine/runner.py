@@ -104,7 +104,7 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
-def _codes_for(path: str, settings: RunSettings) -> tuple[str, ...]:
+def codes_for(path: str, settings: RunSettings) -> tuple[str, ...]:
     import fnmatch
 
     codes = settings.codes
@@ -140,7 +140,7 @@ def analyse_file(candidate: Candidate, settings: RunSettings) -> FileOutcome:
 def analyse_data(data: bytes, shown: str, settings: RunSettings, explicit: bool = True) -> FileOutcome:
     """Analyse source bytes named ``shown`` (a file's contents, or standard input)."""
     outcome = FileOutcome(shown)
-    codes = _codes_for(shown, settings)
+    codes = codes_for(shown, settings)
     registry = all_rules().selected(codes)
     options = pipeline.Options(fix=settings.mode in (FIX, DIFF), unsafe_fixes=settings.unsafe_fixes,
                                rule_options=settings.rule_options, py2=settings.py2, review=settings.review,
@@ -190,7 +190,7 @@ def failed_outcome(candidate: Candidate, failure: isolate.Failed, settings: RunS
         message = f"parser time-out: analysing this file took longer than {failure.detail}; it was skipped"
     else:
         message = f"the parser crashed on this file ({failure.detail}); it was skipped"
-    if _km001_selected(_codes_for(shown, settings)):
+    if _km001_selected(codes_for(shown, settings)):
         outcome.diagnostics.append(Diagnostic(pipeline.UNANALYSABLE, message, shown, 1, 1, 1, 1, None))
     return outcome
 

@@ -67,7 +67,7 @@ def fix_replacements(shown: str, settings: runner.RunSettings) -> dict[tuple[str
         module = cst.parse_module(data)
     except (OSError, source.Unanalysable, cst.ParserSyntaxError, RecursionError):
         return {}  # reported as it is; nothing to replace
-    registry = all_rules().selected(runner._codes_for(shown, settings))
+    registry = all_rules().selected(runner.codes_for(shown, settings))
     watched, star = source.keras_import_names(tree)
     ctx, findings = pipeline.run_rules(module, text, shown, registry, watched, star, settings.rule_options)
     options = pipeline.Options(unsafe_fixes=settings.unsafe_fixes)
