@@ -50,7 +50,7 @@ def dynamic_keras(tree: ast.Module, keras_names: frozenset[str]) -> str | None:
 
 
 def removed_module_import(tree: ast.Module) -> str | None:
-    for node in source._statements(tree.body):
+    for node in source.statements(tree.body):
         if isinstance(node, ast.ImportFrom) and not node.level and node.module and _removed(node.module):
             return f"line {node.lineno}: imports from {node.module}"
         if isinstance(node, ast.Import):

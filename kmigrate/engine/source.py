@@ -118,7 +118,7 @@ def syntax_check(data: bytes, text: str, filename: str) -> ast.Module:
 _BODIES = ("body", "orelse", "finalbody", "handlers", "cases")
 
 
-def _statements(body: list[ast.stmt]):
+def statements(body: list[ast.stmt]):
     """Every statement, nested ones included, without visiting expressions (imports are statements)."""
     stack = list(body)
     while stack:
@@ -134,7 +134,7 @@ def keras_import_names(tree: ast.Module) -> tuple[frozenset[str], bool]:
     """Names bound by imports from the ``keras`` package, and whether a Keras star import is present."""
     names: set[str] = set()
     star = False
-    for node in _statements(tree.body):
+    for node in statements(tree.body):
         if isinstance(node, ast.ImportFrom):
             if node.level or not node.module or not (node.module == "keras" or node.module.startswith("keras.")):
                 continue
