@@ -1,21 +1,10 @@
 """KM404: Model(input=, output=), fit(nb_epoch=) and fit's Keras 1 default of 10 epochs."""
 
 import harness
-import pytest
+from fixture_tests import catalogue
 
-CASES = harness.cases("km404")
-
-
-@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
-def test_fixture(case):
-    harness.assert_case(case)
-
-
-@pytest.mark.parametrize("case", [c for c in CASES if c.builds], ids=[c.id for c in CASES if c.builds])
-def test_after_builds_under_keras3(case, keras3):
-    # The fixture asserts the epoch counts itself (10 epochs where Keras 1 defaulted).
-    result = keras3.build(case.after, fit=True)
-    assert result["ok"], result.get("error")
+test_fixture, test_after_builds_under_keras3 = catalogue("km404")
+# The fixture asserts the epoch counts itself (10 epochs where Keras 1 defaulted).
 
 
 def findings(source: str):

@@ -1,21 +1,10 @@
 """KM407: fit_generator/evaluate_generator/predict_generator -> fit/evaluate/predict with steps."""
 
 import harness
-import pytest
+from fixture_tests import catalogue
 
-CASES = harness.cases("km407")
-
-
-@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
-def test_fixture(case):
-    harness.assert_case(case)
-
-
-@pytest.mark.parametrize("case", [c for c in CASES if c.builds], ids=[c.id for c in CASES if c.builds])
-def test_after_builds_under_keras3(case, keras3):
-    # The fixture counts the batches each epoch draws (8 = 2 epochs x 16 samples / 4).
-    result = keras3.build(case.after, fit=True)
-    assert result["ok"], result.get("error")
+test_fixture, test_after_builds_under_keras3 = catalogue("km407")
+# The fixture counts the batches each epoch draws (8 = 2 epochs x 16 samples / 4).
 
 
 def findings(source: str):

@@ -5,20 +5,10 @@ import subprocess
 
 import harness
 import pytest
+from fixture_tests import catalogue
 
-CASES = harness.cases("km408")
-
-
-@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
-def test_fixture(case):
-    harness.assert_case(case)
-
-
-@pytest.mark.parametrize("case", [c for c in CASES if c.builds], ids=[c.id for c in CASES if c.builds])
-def test_after_builds_under_keras3(case, keras3):
-    # The fixture asserts the stopping epochs (also proven under Keras 1.2.2 by test_fixture_equivalence).
-    result = keras3.build(case.after, fit=True)
-    assert result["ok"], result.get("error")
+test_fixture, test_after_builds_under_keras3 = catalogue("km408")
+# The fixture asserts the stopping epochs (also proven under Keras 1.2.2 by test_fixture_equivalence).
 
 
 def findings(source: str):

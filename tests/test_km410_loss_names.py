@@ -2,19 +2,9 @@
 
 import harness
 import pytest
+from fixture_tests import catalogue
 
-CASES = harness.cases("km410")
-
-
-@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
-def test_fixture(case):
-    harness.assert_case(case)
-
-
-@pytest.mark.parametrize("case", [c for c in CASES if c.builds], ids=[c.id for c in CASES if c.builds])
-def test_after_builds_under_keras3(case, keras3):
-    result = keras3.build(case.after, fit=True)
-    assert result["ok"], result.get("error")
+test_fixture, test_after_builds_under_keras3 = catalogue("km410")
 
 
 def findings(source: str):
