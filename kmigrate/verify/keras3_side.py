@@ -197,8 +197,10 @@ def _dim_ordering(config: dict) -> str:
 
 
 def _lstm(ws: Sequence[np.ndarray]) -> list[np.ndarray]:
+    if len(ws) == 3:  # consume_less='gpu': W, U, b already fused in Keras 3's gate order (i, f, c, o)
+        return list(ws)
     if len(ws) != 12:
-        raise WeightsMismatch(f"LSTM: expected 12 Keras 1 arrays, got {len(ws)}")
+        raise WeightsMismatch(f"LSTM: expected 12 Keras 1 arrays (3 with consume_less='gpu'), got {len(ws)}")
     W_i, U_i, b_i, W_c, U_c, b_c, W_f, U_f, b_f, W_o, U_o, b_o = ws
     return [
         np.concatenate([W_i, W_f, W_c, W_o], axis=-1),
@@ -208,8 +210,10 @@ def _lstm(ws: Sequence[np.ndarray]) -> list[np.ndarray]:
 
 
 def _gru(ws: Sequence[np.ndarray]) -> list[np.ndarray]:
+    if len(ws) == 3:  # consume_less='gpu': W, U, b already fused in Keras 3's gate order (z, r, h)
+        return list(ws)
     if len(ws) != 9:
-        raise WeightsMismatch(f"GRU: expected 9 Keras 1 arrays, got {len(ws)}")
+        raise WeightsMismatch(f"GRU: expected 9 Keras 1 arrays (3 with consume_less='gpu'), got {len(ws)}")
     W_z, U_z, b_z, W_r, U_r, b_r, W_h, U_h, b_h = ws
     return [
         np.concatenate([W_z, W_r, W_h], axis=-1),
@@ -225,6 +229,26 @@ def _conv2d(ws: Sequence[np.ndarray], config: dict) -> list[np.ndarray]:
     if _dim_ordering(config) == "th":  # (out, in, rows, cols) -> (rows, cols, in, out)
         W = W.transpose(2, 3, 1, 0)
     # The Theano backend computes a true convolution: flip the kernel for K3's cross-correlation.
+    return [np.ascontiguousarray(W[::-1, ::-1])] + rest
+
+
+def _conv3d(ws: Sequence[np.ndarray], config: dict) -> list[np.ndarray]:
+    W, rest = ws[0], list(ws[1:])
+    if W.ndim != 5:
+        raise WeightsMismatch(f"Convolution3D: kernel of rank {W.ndim}, expected 5")
+    if _dim_ordering(config) == "th":  # (out, in, d1, d2, d3) -> (d1, d2, d3, in, out)
+        W = W.transpose(2, 3, 4, 1, 0)
+    # Theano's conv3d flips the kernel too (filter_flip=True).
+    return [np.ascontiguousarray(W[::-1, ::-1, ::-1])] + rest
+
+
+def _deconv2d(ws: Sequence[np.ndarray], config: dict) -> list[np.ndarray]:
+    W, rest = ws[0], list(ws[1:])
+    if W.ndim != 4:
+        raise WeightsMismatch(f"Deconvolution2D: kernel of rank {W.ndim}, expected 4")
+    # K1 keeps Convolution2D's layout (th (filters, in, rows, cols), tf (rows, cols, in, filters));
+    # Conv2DTranspose wants (rows, cols, filters, in).  Theano's gradInputs op flips the kernel.
+    W = W.transpose(2, 3, 0, 1) if _dim_ordering(config) == "th" else W.transpose(0, 1, 3, 2)
     return [np.ascontiguousarray(W[::-1, ::-1])] + rest
 
 
@@ -250,6 +274,10 @@ def convert_layer_weights(k1_class: str, weights: Sequence[np.ndarray], config: 
         return _conv2d(weights, config)
     if k3_kind(k1_class) == "Conv1D":
         return _conv1d(weights, config)
+    if k3_kind(k1_class) == "Conv3D":
+        return _conv3d(weights, config)
+    if k3_kind(k1_class) == "Conv2DTranspose":
+        return _deconv2d(weights, config)
     if k1_class == "TimeDistributed" and inner:
         return convert_layer_weights(inner["class"], weights, inner.get("config"))
     if k1_class == "Bidirectional" and inner:

@@ -44,7 +44,7 @@ def test_conv2d_theano_flip():
 
 def test_wrong_array_count_is_a_mismatch():
     with pytest.raises(WeightsMismatch):
-        convert_layer_weights("LSTM", [np.zeros((2, 2))] * 3)
+        convert_layer_weights("LSTM", [np.zeros((2, 2))] * 5)
 
 
 def test_matching_by_explicit_name_then_creation_order():
@@ -205,4 +205,105 @@ WRAPPERS_NEW = src(
 
 def test_time_distributed_and_bidirectional(verify):
     result = verify(WRAPPERS_OLD, WRAPPERS_NEW)
+    assert result.ok, result.lines
+
+
+CONV3D_OLD = src(
+    """
+    from keras.models import Sequential
+    from keras.layers import Convolution3D, Flatten
+
+    def build():
+        m = Sequential()
+        m.add(Convolution3D(3, 2, 3, 2, dim_ordering='{ORDER}', input_shape={SHAPE}))
+        m.add(Flatten())
+        return m
+    """
+)
+CONV3D_NEW = src(
+    """
+    import keras
+    from keras.layers import Conv3D, Flatten
+
+    def build():
+        i = keras.Input(shape={SHAPE})
+        c = Conv3D(3, (2, 3, 2), data_format='{FORMAT}')(i)
+        # Keras 1 flattened the raw array: channels_last here never transposes first (trap T16)
+        return keras.Model(i, Flatten(data_format='channels_last')(c))
+    """
+)
+
+
+@pytest.mark.parametrize("order,shape", [("th", "(2, 5, 4, 3)"), ("tf", "(5, 4, 3, 2)")])
+def test_conv3d_kernel_transposed_and_flipped(verify, order, shape):
+    fmt = {"th": "channels_first", "tf": "channels_last"}[order]
+    old = CONV3D_OLD.replace("{ORDER}", order).replace("{SHAPE}", shape)
+    new = CONV3D_NEW.replace("{FORMAT}", fmt).replace("{SHAPE}", shape)
+    result = verify(old, new)
+    assert result.ok, result.lines
+
+
+DECONV_OLD = src(
+    """
+    from keras.models import Sequential
+    from keras.layers import Deconvolution2D
+
+    def build():
+        m = Sequential()
+        m.add(Deconvolution2D(3, 3, 2, output_shape={OUT}, dim_ordering='{ORDER}', input_shape={SHAPE}))
+        return m
+    """
+)
+DECONV_NEW = src(
+    """
+    import keras
+    from keras.layers import Conv2DTranspose
+
+    def build():
+        i = keras.Input(shape={SHAPE})
+        return keras.Model(i, Conv2DTranspose(3, (3, 2), data_format='{FORMAT}')(i))
+    """
+)
+
+
+@pytest.mark.parametrize("order,shape,out", [("th", "(2, 5, 4)", "(None, 3, 7, 5)"),
+                                             ("tf", "(5, 4, 2)", "(None, 7, 5, 3)")])
+def test_deconvolution2d_kernel(verify, order, shape, out):
+    fmt = {"th": "channels_first", "tf": "channels_last"}[order]
+    result = verify(DECONV_OLD.replace("{ORDER}", order).replace("{SHAPE}", shape).replace("{OUT}", out),
+                    DECONV_NEW.replace("{FORMAT}", fmt).replace("{SHAPE}", shape))
+    assert result.ok, result.lines
+
+
+GPU_RNN_OLD = src(
+    """
+    from keras.models import Sequential
+    from keras.layers import LSTM, GRU
+
+    def build():
+        m = Sequential()
+        m.add(LSTM(4, consume_less='gpu', return_sequences=True, input_shape=(5, 3)))
+        m.add(GRU(3, consume_less='gpu'))
+        return m
+    """
+)
+GPU_RNN_NEW = src(
+    """
+    import keras
+    from keras import ops
+    from keras.layers import LSTM, GRU
+
+    def hard_sigmoid(x):
+        return ops.clip(0.2 * x + 0.5, 0.0, 1.0)
+
+    def build():
+        return keras.Sequential([keras.Input(shape=(5, 3)),
+                                 LSTM(4, return_sequences=True, recurrent_activation=hard_sigmoid),
+                                 GRU(3, reset_after=False, recurrent_activation=hard_sigmoid)])
+    """
+)
+
+
+def test_consume_less_gpu_weights_are_already_fused(verify):
+    result = verify(GPU_RNN_OLD, GPU_RNN_NEW)
     assert result.ok, result.lines
