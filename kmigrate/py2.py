@@ -10,6 +10,7 @@ still has inconsistent indentation.  The result is checked with ``compile()``.
 from __future__ import annotations
 
 import ast
+import re
 import warnings
 
 #: fissix's fixers for syntax that Python 3 rejects, plus two of our own below.
@@ -51,7 +52,7 @@ def _tool(print_function: bool = False):
                 return None
 
         class FixRawUnicode(fixer_base.BaseFix):
-            """``ur'...'`` → ``r'...'`` (Python 3 has no ``ur`` prefix; ``u''`` and the name ``unicode`` stay)."""
+            """``ur'...'`` → the Python 3 literal of the same value (``u''`` and the name ``unicode`` stay)."""
 
             _accept_type = token.STRING
 
@@ -59,7 +60,7 @@ def _tool(print_function: bool = False):
                 return node.value[:2].lower() == "ur"
 
             def transform(self, node, results):
-                return pytree.Leaf(token.STRING, node.value[1:], prefix=node.prefix)
+                return pytree.Leaf(token.STRING, raw_unicode_literal(node.value), prefix=node.prefix)
 
         class Tool(RefactoringTool):
             def get_fixers(self):
@@ -75,6 +76,35 @@ def _tool(print_function: bool = False):
 
 
 _TOOLS: dict = {}
+
+# A run of backslashes, and what follows it that matters in a Python 2 ``ur''`` literal.
+_BACKSLASHES = re.compile(r"(\\+)(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|['\"\n\r])?")
+_PROCESSED_ESCAPE = re.compile(r"(?<!\\)(?:\\\\)*\\(?:u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8})")
+
+
+def raw_unicode_literal(literal: str) -> str:
+    """Python 2's ``ur'...'`` as a Python 3 literal with the same value.
+
+    Python 2 kept every backslash of a ``ur`` literal except in ``\\uXXXX``/``\\UXXXXXXXX`` after an odd
+    number of backslashes, which it decoded.  Without such an escape, ``r'...'`` is the same string;
+    with one, the literal becomes a plain one with the other backslashes doubled.
+    """
+    quote = literal[2:5] if literal[2:5] in ('"""', "'''") else literal[2]
+    body = literal[2 + len(quote):-len(quote)]
+    if not _PROCESSED_ESCAPE.search(body):
+        return literal[1:]
+
+    def plain(match: re.Match) -> str:
+        count, after = len(match.group(1)), match.group(2) or ""
+        if after[:1] in ("u", "U") and count % 2:
+            return "\\\\" * (count - 1) + "\\" + after
+        if after in ("\n", "\r") and len(quote) == 1:
+            after = "\\n" if after == "\n" else "\\r"  # a plain one-line literal cannot hold the line break
+        elif after in ("'", '"'):
+            after = "\\" + after
+        return "\\\\" * count + after
+
+    return quote + _BACKSLASHES.sub(plain, body) + quote
 
 
 def convert(text: str, path: str = "<file>") -> str:

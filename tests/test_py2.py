@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import os
 import subprocess
 import sys
@@ -38,6 +39,27 @@ CONVERSIONS = [
 @pytest.mark.parametrize("name, old, new", CONVERSIONS, ids=[c[0] for c in CONVERSIONS])
 def test_construct_is_converted(name, old, new):
     assert py2.convert(old) == new
+
+
+# Python 2 ``ur`` literals and their values under Python 2 (\uXXXX decoded after an odd number of
+# backslashes, every other backslash kept).
+RAW_UNICODE = [
+    ("ur'\\d+'", "\\d+"),
+    ("ur'\\u00e9'", "\u00e9"),
+    ("UR'\\d\\u00e9'", "\\d\u00e9"),
+    ("ur'\\\\u00e9'", "\\\\u00e9"),
+    ("ur'\\\\\\u00e9'", "\\\\\u00e9"),
+    ("ur'a\\'b\\u00e9'", "a\\'b\u00e9"),
+    ('ur"\\U0001F600 \\x"', "\U0001F600 \\x"),
+    ("ur'''it's \\u00e9\n\\\nx'''", "it's \u00e9\n\\\nx"),
+    ("ur'\\u00e9\\\nx'", "\u00e9\\\nx"),
+]
+
+
+@pytest.mark.parametrize("literal, value", RAW_UNICODE, ids=[r[0] for r in RAW_UNICODE])
+def test_raw_unicode_literal_keeps_the_python_2_value(literal, value):
+    converted = py2.convert(f"s = {literal}\n")
+    assert converted.startswith("s = ") and ast.literal_eval(converted[4:]) == value
 
 
 def test_tabs_are_expanded_the_python_2_way():
