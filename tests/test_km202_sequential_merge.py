@@ -24,6 +24,7 @@ KERAS1_INPUTS = {
     "nested_merge_list_form": [[[None, 5], FLOAT], [[None, 2], FLOAT], [[None, 3], FLOAT]],
     "callable_and_cos": [[[None, 10], FLOAT], [[None, 12], FLOAT]],
     "by_name_unsafe": [[[None, 3], FLOAT], [[None, 2], FLOAT]],
+    "cos_legacy": [[[None, 10], FLOAT], [[None, 12], FLOAT]],
 }
 
 
@@ -183,6 +184,20 @@ def test_merge_only_model_without_later_layers():
     result = fixed(source)
     assert "model_output = Concatenate()([left(left_input), right(right_input)])\n" \
            "model = Model(inputs=[left_input, right_input], outputs=model_output)\n" in result
+
+
+def test_cos_style_legacy_helper_is_defined_above_a_module_level_rewrite(tmp_path, keras3):
+    # The helper goes above the statement the Sequential rewrite replaces: both edits compose.
+    source = TWO_TOWERS.format(mode="cos", tail="")
+    data, remaining = harness.fix_bytes(source.encode(), ["--cos-style", "legacy"])
+    text = data.decode()
+    assert not remaining and text.index("def keras1_cos(") < text.index("Lambda(keras1_cos)")
+    path = tmp_path / "towers.py"
+    path.write_text(text)
+    answer = keras3.build(path, fit=True)
+    assert answer["ok"], answer.get("error")
+    # Keras 1's (batch, 1, 1) cosine, then Dense(1) on its last axis
+    assert answer["models"][-1]["outputs"] == [[[None, 1, 1], FLOAT]]
 
 
 @pytest.fixture

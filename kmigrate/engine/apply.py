@@ -13,19 +13,51 @@ from kmigrate.engine.rule import Edit, Fix, ImportRequest
 
 
 def select_compatible(fixes: Sequence[Fix]) -> tuple[list[Fix], list[Fix]]:
-    """Fixes whose edits touch distinct nodes; a later fix editing a node already claimed waits.
+    """Fixes whose edits do not clash; a later fix replacing a node already replaced waits.
 
     Fixes may share one Edit object (e.g. a helper function several fixes need): it is applied once.
+    An edit that keeps its node (it only adds statements around it) composes with one that replaces it.
     """
-    claimed: dict[int, Edit] = {}
+    claimed: dict[int, list[Edit]] = {}
     chosen, deferred = [], []
     for fix in fixes:
-        if any(claimed.get(id(edit.node), edit) is not edit for edit in fix.edits):
+        if any(_clash(edit, claimed.get(id(edit.node), ())) for edit in fix.edits):
             deferred.append(fix)
         else:
-            claimed.update((id(edit.node), edit) for edit in fix.edits)
+            for edit in fix.edits:
+                claimed.setdefault(id(edit.node), []).append(edit)
             chosen.append(fix)
     return chosen, deferred
+
+
+def _clash(edit: Edit, others: Sequence[Edit]) -> bool:
+    return any(other is not edit and not (other.keeps_node or edit.keeps_node) for other in others)
+
+
+def _edits_by_node(fixes: Sequence[Fix]) -> dict[cst.CSTNode, list[Edit]]:
+    """Each node's edits, the one that replaces it first (shared Edit objects once)."""
+    by_node: dict[cst.CSTNode, list[Edit]] = {}
+    for fix in fixes:
+        for edit in fix.edits:
+            chain = by_node.setdefault(edit.node, [])
+            if not any(e is edit for e in chain):
+                chain.append(edit)
+    return {node: sorted(chain, key=lambda e: e.keeps_node) for node, chain in by_node.items()}
+
+
+def _build(chain: list[Edit], updated: cst.CSTNode):
+    """Run a node's edits: the replacing one on the node, then those that keep it on the first
+    statement that stands for it."""
+    result = updated
+    for edit in chain:
+        if isinstance(result, cst.RemovalSentinel):
+            break
+        if isinstance(result, (list, tuple)):
+            first = edit.build(result[0])
+            result = [*(first if isinstance(first, (list, tuple)) else [first]), *result[1:]]
+        else:
+            result = edit.build(result)
+    return result
 
 
 def _import_line(module: str, names: list[tuple[str, str | None]]) -> cst.SimpleStatementLine:
@@ -56,9 +88,9 @@ class _Applier:
             updated_node = self._rewrite_import(original_node, updated_node)
             if isinstance(updated_node, cst.RemovalSentinel):
                 return updated_node
-        edit = self.edits.get(original_node)
-        if edit is not None:
-            result = edit.build(updated_node)
+        chain = self.edits.get(original_node)
+        if chain is not None:
+            result = _build(chain, updated_node)
             following = self.insert_after.get(original_node) if isinstance(original_node, cst.SimpleStatementLine) else None
             if following:  # new import lines anchored on a line that a fix replaces
                 if isinstance(result, cst.RemovalSentinel):
@@ -126,8 +158,8 @@ def _inside(ctx: FileContext, node: cst.CSTNode, replaced: set) -> bool:
 
 
 def apply_fixes(ctx: FileContext, fixes: Sequence[Fix], replaced_imports: frozenset[str]) -> cst.Module:
-    edits = {edit.node: edit for fix in fixes for edit in fix.edits}
-    replaced = {node for node, edit in edits.items() if not edit.keeps_node}
+    edits = _edits_by_node(fixes)
+    replaced = {node for node, chain in edits.items() if not chain[0].keeps_node}
     requests: list[ImportRequest] = []
     for fix in fixes:
         for request in fix.imports:

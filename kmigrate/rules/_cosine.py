@@ -84,32 +84,50 @@ def legacy_helper(ctx: FileContext, anchor: cst.CSTNode) -> tuple[str, list[Edit
     name, existing = ctx.cache[key]
     if existing:
         return name, [], ()
+    top = top_statement(ctx, anchor)
     if "cosine.helper_edit" not in ctx.cache:
-        # One Edit object shared by every fix that needs the helper: the engine applies it once,
-        # above the first statement that needs it (rules see calls in file order).
-        ctx.cache["cosine.helper_edit"] = _helper_edit(ctx, name, anchor)
-    return ctx.cache["cosine.helper_edit"]
+        # One Edit object shared by every fix that needs the helper: the engine applies it once.
+        ctx.cache["cosine.helper_edit"] = _helper_edit(ctx, name, top)
+    helper = ctx.cache["cosine.helper_edit"]
+    edit = helper[1][0]
+    if _index(ctx, top) < _index(ctx, edit.node):
+        edit.node = top  # above the first statement that needs it (rules do not run in file order)
+    return helper
 
 
-def _helper_edit(ctx: FileContext, name: str, anchor: cst.CSTNode):
+def _index(ctx: FileContext, statement: cst.CSTNode) -> int:
+    return next(i for i, s in enumerate(ctx.module.body) if s is statement)
+
+
+def _helper_edit(ctx: FileContext, name: str, top: cst.CSTNode):
     ops_ref, request = ctx.reference("keras", "ops")
     source = helper_source(name, cst.Module([]).code_for_node(ops_ref))
-    top = top_statement(ctx, anchor)
     function = cst.parse_statement(source)
 
     def build(updated: cst.CSTNode):
         lines = list(updated.leading_lines)
         # Comments above the statement stay with it; the helper goes above them, two blank lines apart.
         split = next((i for i, line in enumerate(lines) if line.comment is not None), len(lines))
-        blank = [cst.EmptyLine()] * max(2, split) if split or index(top) else []
+        blank = [cst.EmptyLine()] * max(2, split) if split or _index(ctx, edit.node) else []
         helper = function.with_changes(leading_lines=blank)
         kept = updated.with_changes(leading_lines=[cst.EmptyLine(), cst.EmptyLine(), *lines[split:]])
         return [helper, kept]
 
-    def index(statement: cst.CSTNode) -> int:
-        return next(i for i, s in enumerate(ctx.module.body) if s is statement)
+    edit = Edit(top, build, keeps_node=True)
+    return name, [edit], (request,)
 
-    return name, [Edit(top, build, keeps_node=True)], (request,)
+
+def legacy_arguments(bound: _merge.BoundCall) -> list[tuple[str, cst.BaseExpression]]:
+    """The legacy ``Lambda``'s keywords: Keras 1's ``dot_axes`` as ``arguments={"axes": ...}``."""
+    axes = bound.args.get("dot_axes")
+    if axes is None:
+        return []
+    return [("arguments", cst.Dict([cst.DictElement(cst.SimpleString('"axes"'), axes.value)]))]
+
+
+def legacy_replacement(bound: _merge.BoundCall) -> _merge.Replacement:
+    """``Lambda(<helper>, arguments=...)``; the helper's name is set where the fix is built."""
+    return _merge.Replacement("Lambda", [], fixed_args=legacy_arguments(bound), legacy_cos=True)
 
 
 def top_statement(ctx: FileContext, node: cst.CSTNode) -> cst.CSTNode:

@@ -184,6 +184,8 @@ class Replacement:
     defaults: dict[str, str] = dataclasses.field(default_factory=dict)  # Keras 3 keyword -> code when absent
     wrap_mask: bool = False
     singleton_axes: bool = False  # Keras 1's output had an extra axis of size 1 (mode='cos')
+    leading: tuple[cst.BaseExpression, ...] = ()  # positional arguments before all others
+    legacy_cos: bool = False  # the --cos-style legacy Lambda: needs the helper function in the file
 
     @property
     def request(self) -> ImportRequest:
@@ -235,7 +237,7 @@ def build_layer_call(ctx: FileContext, replacement: Replacement, layer_ref: cst.
     The layer's arguments go on one line; a multi-line call keeps its inputs on their own lines
     (and the comments there) when ``template`` is the call being replaced.
     """
-    layer_args: list[cst.Arg] = []
+    layer_args: list[cst.Arg] = [cst.Arg(value) for value in replacement.leading]
     for k1, k3 in replacement.layer_args:
         arg = bound.args.get(k1)
         if arg is None:

@@ -26,7 +26,7 @@ from kmigrate.engine.resolve import Resolver, Scope
 from kmigrate.engine.rule import ImportRequest
 from kmigrate.keras1 import merge as merge_table
 from kmigrate.keras1 import sequential as table
-from kmigrate.rules import _evidence, _merge
+from kmigrate.rules import _cosine, _evidence, _merge
 from kmigrate.rules import km101_merge_modes as km101
 from kmigrate.rules import km301_merge_cos as km301
 
@@ -690,6 +690,8 @@ def merge_layer(ctx: FileContext, mode: _merge.Mode, bound: _merge.BoundCall, ra
     if ranks is None:
         ranks = km101._input_ranks(ctx, bound.value("inputs"))
     if mode.name == "cos":
+        if ctx.option("cos_style", "dot") == "legacy":
+            return _cosine.legacy_replacement(bound), []  # Keras 1's values and shape
         differences = km301.cos_differences(ctx, call, ranks, absorbed)
         return _merge.cos_replacement(), [*differences, km301.NORMS] if differences else []
     return _merge.exact_replacement(mode.name), km101.MergeModes.unsafe_reasons(ctx, mode.name, bound)
@@ -800,6 +802,14 @@ class Rewrite:
         self.input_ref = self.reference("keras.layers", "Input")
         self.model_ref = self.reference("keras.models", "Model")
         self.layer_refs = {m.key: self.reference(_merge.LAYERS, m.replacement.layer) for m in component.models}
+        self.replacements = {m.key: m.replacement for m in component.models}
+        self.helper_edits: list = []  # the --cos-style legacy helper function, defined above its first use
+        for model in component.models:
+            if model.replacement.legacy_cos:
+                name, edits, imports = _cosine.legacy_helper(ctx, model.anchor)
+                self.replacements[model.key] = dataclasses.replace(model.replacement, leading=(cst.Name(name),))
+                self.helper_edits += [e for e in edits if e not in self.helper_edits]
+                self.requests += [r for r in imports if r not in self.requests]
         self.taken = set(_index(ctx).names)
         self.tensor_names = {m.key: self.fresh(f"{m.name}_output") for m in component.models}
         uses: dict[str, int] = {}
@@ -862,7 +872,8 @@ class Rewrite:
                 statements.append(_assign(self.output_names[key], self.leaf_call(key)))
         bound = _merge.bind(merge, merge_table.MERGE_LAYER_PARAMS)
         tensors = _list([self.tensor(member) for member in model.members])
-        layer = _merge.build_layer_call(self.ctx, model.replacement, self.layer_refs[model.key], bound, cst.Arg(tensors))
+        layer = _merge.build_layer_call(self.ctx, self.replacements[model.key], self.layer_refs[model.key], bound,
+                                        cst.Arg(tensors))
         statements.append(_assign(self.tensor_names[model.key], layer))
         return statements
 

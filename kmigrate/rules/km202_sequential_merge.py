@@ -86,7 +86,9 @@ says so): weight files written by position no longer line up. Unsafe, with the r
   by name only into top-level layers, and the sub-models stay nested;
 - the file loads positional weights into the rewritten model (`set_weights`, `load_weights`
   without `by_name`);
-- the merge mode's own rewrite is unsafe (masks, `dot_axes`, `cos`: see KM101, KM301);
+- the merge mode's own rewrite is unsafe (masks, `dot_axes`, `cos`: see KM101, KM301; with
+  `--cos-style legacy` the `cos` merge becomes KM301's exact `Lambda`, and the helper function is
+  defined above the rebuilt model);
 - a sub-model's input shape is an expression whose names are assigned more than once (it is now
   evaluated where the model is built).
 Code whose shape rules out an exact restructure is reported by KM203 instead.
@@ -105,7 +107,8 @@ Code whose shape rules out an exact restructure is reported by KM203 instead.
         if not lost:
             names = ", ".join(f"`{m.name}`" for m in component.models)
             fix = Fix(UNSAFE if reasons else SAFE, f"Rebuild {names} with the functional API",
-                      [Edit(statement, build) for statement, build in edits], tuple(rewrite.requests))
+                      [*(Edit(statement, build) for statement, build in edits), *rewrite.helper_edits],
+                      tuple(rewrite.requests))
         for model in component.models:
             inputs = ", ".join(self.input_label(rewrite, key) for key in _sequential.model_inputs(component, model))
             layer = _merge.describe_call(ctx, model.replacement, model.bound)

@@ -135,10 +135,8 @@ at 1e-7 (Keras 1's default; a `keras.json` that changed it is not read).
         def build(updated: cst.CSTNode) -> cst.CSTNode:
             bound, inputs = split(updated)
             args = [cst.Arg(cst.Name(helper))]
-            axes = bound.args.get("dot_axes")
-            if axes is not None:
-                value = cst.Dict([cst.DictElement(cst.SimpleString('"axes"'), axes.value)])
-                args.append(_merge.keyword_arg("arguments", value, axes))
+            for keyword, value in _cosine.legacy_arguments(bound):
+                args.append(_merge.keyword_arg(keyword, value, bound.args["dot_axes"]))
             name = bound.args.get("name")
             if name is not None:
                 args.append(_merge.keyword_arg("name", name.value, name))
