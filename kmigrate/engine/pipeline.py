@@ -19,6 +19,8 @@ from kmigrate.engine.rule import SAFE, Finding, Fix, Registry
 
 UNANALYSABLE = "KM001"
 MAX_FIX_ROUNDS = 8
+#: The position of a finding's node that the fixes removed.
+REMOVED = object()
 _NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Za-z]+[0-9]*(?:\s*,\s*[A-Za-z]+[0-9]*)*))?", re.I)
 
 
@@ -222,7 +224,8 @@ def _analyse_module(result: FileResult, data: bytes, text: str, path: str, regis
             break
         applied = {id(fix) for fix in chosen}
         result.fixed.extend(f for f in to_apply if id(f.fix) in applied)
-        findings = [f for f in findings if id(f.fix) not in applied]
+        # A finding on code the fixes deleted whole is gone with it.
+        findings = [f for f in findings if id(f.fix) not in applied and positions.get(f.node) is not REMOVED]
         text = fixed_code
         if lines is not None:
             lines = fixed_code.splitlines()
@@ -260,8 +263,7 @@ def _apply_compiling(ctx: FileContext, fixes: list[Fix], registry: Registry, pat
     Returns the module, the fixes applied, its code and the positions of ``nodes`` in it (one codegen
     serves the compile check and the positions).
     """
-    module = apply.apply_fixes(ctx, fixes, registry.replaced_imports)
-    code, positions = code_and_positions(module, nodes)
+    module, code, positions = _applied(ctx, fixes, registry, nodes)
     if _compiles(code.encode(module.encoding), path):
         return module, fixes, code, positions
     good = [fix for fix in fixes if _compiles(apply.apply_fixes(ctx, [fix], registry.replaced_imports).bytes, path)]
@@ -269,8 +271,18 @@ def _apply_compiling(ctx: FileContext, fixes: list[Fix], registry: Registry, pat
         if fix not in good:
             fix.description += " (not applied: the rewrite would not compile)"
     if good:
-        module = apply.apply_fixes(ctx, good, registry.replaced_imports)
-        code, positions = code_and_positions(module, nodes)
+        module, code, positions = _applied(ctx, good, registry, nodes)
         if _compiles(code.encode(module.encoding), path):
             return module, good, code, positions
     return ctx.module, [], None, {}
+
+
+def _applied(ctx: FileContext, fixes: list[Fix], registry: Registry, nodes: list):
+    """The fixed module, its code, and where the (original) ``nodes`` are in it.  A node the fixes rebuilt
+    has no position (its rule must look at it again: e.g. an import that lost a name may now be fixable);
+    a node they removed whole (e.g. an import left unused) is ``REMOVED``."""
+    rebuilt: dict = {}
+    module = apply.apply_fixes(ctx, fixes, registry.replaced_imports, rebuilt)
+    code, found = code_and_positions(module, nodes)
+    positions = {node: REMOVED if rebuilt.get(node, node) is None else found.get(node) for node in nodes}
+    return module, code, {node: where for node, where in positions.items() if where is not None}
