@@ -9,7 +9,7 @@ import libcst as cst
 
 from kmigrate.engine import tree
 from kmigrate.engine.context import FileContext
-from kmigrate.engine.rule import Edit, Fix, ImportRequest
+from kmigrate.engine.rule import SAFE, Edit, Fix, ImportRequest
 
 
 def select_compatible(fixes: Sequence[Fix]) -> tuple[list[Fix], list[Fix]]:
@@ -17,10 +17,12 @@ def select_compatible(fixes: Sequence[Fix]) -> tuple[list[Fix], list[Fix]]:
 
     Fixes may share one Edit object (e.g. a helper function several fixes need): it is applied once.
     An edit that keeps its node (it only adds statements around it) composes with one that replaces it.
+    Safe fixes claim their nodes first: where a safe and an unsafe fix rewrite the same code, the safe
+    one is applied and the unsafe one is looked at again on the result.
     """
     claimed: dict[int, list[Edit]] = {}
     chosen, deferred = [], []
-    for fix in fixes:
+    for fix in sorted(fixes, key=lambda f: f.applicability != SAFE):
         if any(_clash(edit, claimed.get(id(edit.node), ())) for edit in fix.edits):
             deferred.append(fix)
         else:
