@@ -1,4 +1,4 @@
-"""KM503: Keras 1 backend functions without an exact Keras 3 drop-in (report only)."""
+"""KM503: Keras 1 backend functions without a Keras 3 rewrite (report only)."""
 
 from __future__ import annotations
 
@@ -19,11 +19,11 @@ class BackendRemoved(Rule):
     trigger_names = frozenset(table.REPORT)
     doc = """
 ## What it does
-Reports Keras 1 backend functions that Keras 3 removed or changed in meaning, with what to write:
-`K.batch_dot`, `K.l2_normalize`, `K.sqrt` (Keras 1 clipped negatives), `K.hard_sigmoid` (another
-formula in Keras 3), `K.repeat` (not `ops.repeat`), `K.switch` (not `ops.switch`), `K.shape`,
-`K.int_shape`, `K.image_dim_ordering`, `K.variable`, `K.eval`, `K.get_value`/`K.set_value`,
-`K.function`, `K.gradients`, `K.learning_phase`, `K.placeholder`, `K.rnn`, `K.conv2d`, `K.pool2d`, …
+Reports Keras 1 backend functions that Keras 3 removed and that have no expression-for-expression
+rewrite, with what to write: `K.batch_dot`, `K.function`, `K.gradients`, `K.learning_phase`,
+`K.in_train_phase`, `K.placeholder`, `K.rnn`, `K.update`/`K.update_add`, `K.zeros`/`K.ones`/`K.eye`
+(Keras 1 returned variables), `K.foldl`/`K.foldr`, the convolutions `K.conv2d`, … (Theano kernel
+layout), the CTC functions, … Functions that do have one are rewritten by KM406.
 
 ## Why is this bad?
 `keras.backend` in Keras 3 keeps only `epsilon`, `floatx`, `clear_session`, `image_data_format` and a
@@ -34,18 +34,18 @@ few others; the rest raise `AttributeError`, and the same-named `keras.ops` func
 ```python
 from keras import backend as K
 
-r = K.repeat(x, 3)
+d = K.batch_dot(a, b, axes=1)
 ```
 
 ## Use instead
 ```python
 from keras import ops
 
-r = ops.repeat(ops.expand_dims(x, 1), 3, axis=1)
+d = ops.einsum('bi,bi->b', a, b)[:, None]
 ```
 
 ## Fix safety
-Report only: the replacement depends on shapes or context that kmigrate does not see.
+Report only: the replacement depends on shapes, kernels or program structure kmigrate does not see.
 """
 
     def check_call(self, ctx: FileContext, call: cst.Call, qualname: str):
