@@ -45,3 +45,20 @@ def test_predict_proba_only_on_a_keras_model():
               "m.predict_proba(x)\nc.predict_proba(x)\n")
     (finding,) = findings(source)
     assert finding.message.startswith("predict_proba(...) -> predict(...)")
+
+
+def test_predict_gets_keras1_quiet_default_only_on_a_known_model():
+    source = "from keras.models import Sequential\nm = Sequential()\nm.fit(x, y, nb_epoch=1)\np = m.predict(x)\nq = other.predict(x)\n"
+    (_, predict) = findings(source)
+    assert predict.message == "predict(...): verbose=0 (the Keras 1 default)" and predict.fix.applicability == "safe"
+
+
+def test_sequential_train_on_batch_positionals_become_keywords():
+    head = "from keras.models import Model, Sequential\nfrom keras.layers.core import Dense\n"
+    (finding,) = findings(head + "m = Sequential()\nm.train_on_batch(x, y, cw, sw)\n")
+    assert finding.fix.applicability == "safe"
+    fixed, _ = harness.fix_bytes((head + "m = Sequential()\nm.train_on_batch(x, y, cw, sw)\n").encode(), [])
+    assert fixed.endswith(b"m.train_on_batch(x, y, class_weight=cw, sample_weight=sw)\n")
+    assert not findings(head + "m = Model(a, b)\nm.train_on_batch(x, y, sw, cw)\n")  # Keras 1's Model: Keras 3's order
+    (unknown,) = findings(head + "def f(m):\n    m.train_on_batch(x, y, cw)\n")
+    assert unknown.fix is None and "(x, y, class_weight, sample_weight)" in unknown.message

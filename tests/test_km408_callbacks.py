@@ -116,3 +116,12 @@ def test_patience_plus_one_is_keras1_exactly_where_the_fix_is_safe(legacy_env):
             first = next(i for i, lr in enumerate(old) if lr != 1.0)
             assert old[:first + 1] == new[:first + 1], (patience, old, new)
             assert old != new, (patience, old, new)
+
+
+def test_checkpoint_mode_is_keras1s_in_a_keras1_file_and_file_names_keras3_refuses_are_reported():
+    head = "from keras.callbacks import ModelCheckpoint\nmodel.fit(x, y, nb_epoch=3)\n"
+    (finding,) = findings(head + "c = ModelCheckpoint('m.h5', monitor='val_acc', save_best_only=True)\n")
+    assert finding.fix.applicability == "safe" and "mode='max'" in finding.message
+    assert not findings("from keras.callbacks import ModelCheckpoint\nc = ModelCheckpoint('m.keras', monitor='val_acc')\n")
+    (report,) = findings(head + "c = ModelCheckpoint('m.hdf5')\n")
+    assert report.fix is None and "ending in .keras or .h5" in report.message

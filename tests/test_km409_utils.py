@@ -3,13 +3,10 @@ img_to_array/array_to_img(dim_ordering=)."""
 
 import harness
 import pytest
+from fixture_tests import catalogue
 
-CASES = harness.cases("km409")
-
-
-@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
-def test_fixture(case):
-    harness.assert_case(case)
+test_fixture, test_after_builds_under_keras3 = catalogue("km409")
+# buildable.after.py runs the utilities under Keras 3 and asserts Keras 1's results (shapes, values).
 
 
 def findings(source: str):
@@ -22,10 +19,22 @@ def test_plot_gets_keras1_default_and_is_safe():
     assert finding.fix.applicability == "safe"
 
 
-def test_to_categorical_keyword_is_unsafe_because_keras1_flattened_higher_ranks():
-    (finding,) = findings("from keras.utils import np_utils\nY = np_utils.to_categorical(y, nb_classes=3)\n")
-    assert finding.fix.applicability == "unsafe"
+def test_to_categorical_ravels_the_labels_safely_once():
+    source = b"import numpy as np\nfrom keras.utils import np_utils\nY = np_utils.to_categorical(y, nb_classes=3)\n"
+    (finding,) = [f for f in harness.check_findings(source) if f.code == "KM409"]
+    assert finding.fix.applicability == "safe"
     assert "(n * t, classes)" in finding.message
+    fixed, _ = harness.fix_bytes(source, [])
+    assert fixed.endswith(b"Y = np_utils.to_categorical(np.ravel(y), num_classes=3)\n")
+    # already raveled (a Keras 1 file that raveled itself): left alone
+    assert not findings("import numpy as np\nfrom keras.utils import np_utils\nY = np_utils.to_categorical(np.ravel(y))\n")
+
+
+def test_fifth_positional_get_file_argument_is_cache_subdir():
+    (finding,) = findings("from keras.utils.data_utils import get_file\np = get_file('a.npz', url, False, None, 'sub')\n")
+    assert finding.message == "get_file(...): positional cache_subdir -> cache_subdir="
+    assert finding.fix.applicability == "safe"
+    assert not findings("from keras.utils.data_utils import get_file\np = get_file('a.npz', url, False, None)\n")
 
 
 def test_positional_model_to_dot_third_argument_becomes_a_keyword():
@@ -34,7 +43,7 @@ def test_positional_model_to_dot_third_argument_becomes_a_keyword():
 
 
 def test_to_categorical_shapes_measured_in_keras3():
-    """The reason the to_categorical fix is unsafe: Keras 1 (np_utils) raveled its input first."""
+    """Why the to_categorical fix ravels: Keras 1 (np_utils) raveled its input first."""
     keras = pytest.importorskip("keras")
     import numpy as np
 

@@ -4,6 +4,8 @@ import harness
 import pytest
 from fixture_tests import catalogue
 
+from kmigrate.keras1 import losses
+
 test_fixture, test_after_builds_under_keras3 = catalogue("km410")
 
 
@@ -37,6 +39,31 @@ def test_cosine_lambda_computes_keras1_cosine_proximity():
 
 
 def harness_lambda():
-    from kmigrate.keras1 import losses
-
     return losses.COSINE_LAMBDA.format(fn="cosine_similarity")
+
+
+def test_hinge_losses_are_reported_in_a_keras1_file_only():
+    keras1 = "import keras\nm.compile('sgd', loss='hinge')\nm.compile('sgd', loss=['squared_hinge'])\nm.fit(x, y, nb_epoch=1)\n"
+    hinge, squared = findings(keras1)
+    assert hinge.fix is None and squared.fix is None
+    assert "labels already in {-1, 1} are unaffected" in hinge.message
+    assert hinge.message.endswith(losses.LABEL_CONVERTING_LOSSES["hinge"].format(ops="keras.ops"))
+    assert not findings("import keras\nm.compile('sgd', loss='hinge')\n")
+
+
+def test_keras3_hinge_converts_01_labels_and_the_reported_loss_is_keras1s():
+    """Keras 1.2.2 objectives.hinge / squared_hinge: mean(maximum(1 - y_true * y_pred, 0)) (squared), in numpy."""
+    keras = pytest.importorskip("keras")
+    import numpy as np
+
+    y_pred = np.array([[0.3, -0.2, 0.8, -1.5]], dtype="float32")
+    keras1 = {"hinge": lambda t: np.mean(np.maximum(1 - t * y_pred, 0), -1),
+              "squared_hinge": lambda t: np.mean(np.maximum(1 - t * y_pred, 0) ** 2, -1)}
+    for name, formula in losses.LABEL_CONVERTING_LOSSES.items():
+        written = eval(formula.format(ops="keras.ops"), {"keras": keras})
+        keras3 = getattr(keras.losses, name)
+        for labels in ([[0.0, 1.0, 1.0, 0.0]], [[-1.0, 1.0, 1.0, -1.0]]):
+            y_true = np.array(labels, dtype="float32")
+            assert np.allclose(keras.ops.convert_to_numpy(written(y_true, y_pred)), keras1[name](y_true))
+            same = np.allclose(keras.ops.convert_to_numpy(keras3(y_true, y_pred)), keras1[name](y_true))
+            assert same == (labels[0][0] == -1.0), (name, labels)

@@ -34,7 +34,9 @@ ARGUMENTS = {"ReduceLROnPlateau": {"epsilon": "min_delta"}}
 #: these → 'max', else 'min').  Keras 3's 'auto' agrees only for 'loss'/'val_loss'; for other names it
 #: asks the compiled metrics and raises when none matches, so Keras 1's choice is written.
 DEFAULT_MONITOR = "val_loss"
-AUTO_MAX = {"EarlyStopping": ("acc", "fmeasure"), "ReduceLROnPlateau": ("acc",)}
+AUTO_MAX = {"EarlyStopping": ("acc", "fmeasure"), "ReduceLROnPlateau": ("acc",), "ModelCheckpoint": ("acc",)}
+#: Callbacks whose Keras 1 'auto' also chose 'max' for a monitor starting with 'fmeasure'.
+AUTO_MAX_FMEASURE = frozenset({"EarlyStopping", "ModelCheckpoint"})
 KERAS3_AUTO_AGREES = frozenset({"loss", "val_loss"})
 
 #: ModelCheckpoint: Keras 1 parameters in positional order; ``period`` (epochs between saves) has no
@@ -43,5 +45,15 @@ CHECKPOINT = "ModelCheckpoint"
 CHECKPOINT_PARAMS = ("filepath", "monitor", "verbose", "save_best_only", "save_weights_only", "mode", "period")
 CHECKPOINT_PERIOD = ("period", 1, ("Keras 3 has no epoch count between saves (save_freq=<int> counts batches): "
                                    "save in a callback's on_epoch_end when (epoch + 1) % period == 0"))
-#: Keras 3 checks at construction that weights-only checkpoints go to a ``.weights.h5`` file (ValueError).
+#: Keras 3 checks at construction that weights-only checkpoints go to a ``.weights.h5`` file and whole
+#: models to a ``.keras`` or ``.h5`` file (ValueError; measured); Keras 1 took any name.
 CHECKPOINT_WEIGHTS_SUFFIX = ".weights.h5"
+CHECKPOINT_MODEL_SUFFIXES = (".keras", ".h5")
+#: ModelCheckpoint's monitor and mode: Keras 3 resolves mode='auto' at the end of every epoch, with or
+#: without save_best_only, and raises for a monitor it cannot place (measured), so Keras 1's choice is written.
+CHECKPOINT_MODE = ("monitor", "mode")
+
+#: Keras 1 callbacks whose Keras 3 class has the same name, positional order and defaults that matter
+#: (read from both sources; ``LearningRateScheduler`` calls ``schedule(epoch)`` when it takes one argument).
+UNCHANGED = frozenset({"LearningRateScheduler", "TensorBoard", "CSVLogger", "RemoteMonitor", "LambdaCallback",
+                       "History", "Callback", "CallbackList", "ProgbarLogger"})

@@ -8,7 +8,8 @@ MODEL_CLASSES = frozenset({
 MODEL_ARGUMENTS = {"input": "inputs", "output": "outputs"}
 
 #: Classes whose instances have ``fit`` (a receiver assigned from one of them is a Keras model).
-MODEL_FACTORIES = MODEL_CLASSES | frozenset({"keras.models.Sequential", "keras.Sequential"})
+SEQUENTIAL_CLASSES = frozenset({"keras.models.Sequential", "keras.Sequential"})
+MODEL_FACTORIES = MODEL_CLASSES | SEQUENTIAL_CLASSES
 
 #: Model methods: Keras 1 parameters in positional order, argument renames, Keras 1 defaults that
 #: Keras 3 changed (written when the call leaves them out and the receiver is a Keras model).
@@ -19,10 +20,23 @@ METHODS = {
         "renames": {"nb_epoch": "epochs"},
         "defaults": [("nb_epoch", "epochs", "10")],
     },
+    # Keras 1 printed nothing; Keras 3's verbose='auto' draws a progress bar (spec §4.5 S).  batch_size:
+    # Keras 3's None means 32 for arrays, as Keras 1's 32 (measured).
+    "predict": {"params": ("x", "batch_size", "verbose"), "renames": {}, "defaults": [("verbose", "verbose", "0")]},
+    # Sequential.predict_proba printed a progress bar (verbose=1): written when it becomes predict, so that a
+    # second run does not take the call for Keras 1's quiet predict.
+    "predict_proba": {"params": ("x", "batch_size", "verbose"), "renames": {},
+                      "defaults": [("verbose", "verbose", "1")]},
 }
 
+#: ``Sequential.train_on_batch(x, y, class_weight, sample_weight)`` in Keras 1 (``keras/models.py``); Keras 3
+#: (and Keras 1's functional ``Model``) take ``(x, y, sample_weight, class_weight)``: on a Sequential,
+#: positionals after ``y`` are written by keyword.
+SEQUENTIAL_POSITIONALS = {"train_on_batch": ("x", "y", "class_weight", "sample_weight")}
+
 #: Optimizers: Keras 1 parameters in positional order (``keras/optimizers.py``), Keras 1 defaults that
-#: differ from Keras 3's, and why a Keras 3 optimizer is not Keras 1's (None when it is exactly).
+#: differ from Keras 3's, and why a Keras 3 optimizer's update is not Keras 1's (None when it is exactly;
+#: reported beside the rewrite, which writes Keras 1's arguments either way).
 OPTIMIZERS = {
     "SGD": {"params": ("lr", "momentum", "decay", "nesterov"), "defaults": {}, "differs": None},
     "Adam": {"params": ("lr", "beta_1", "beta_2", "epsilon", "decay"), "defaults": {"epsilon": "1e-08"},
@@ -38,10 +52,33 @@ OPTIMIZERS = {
                 "differs": "Keras 3 divides by sqrt(accumulator + epsilon), Keras 1 by sqrt(accumulator) + epsilon"},
     "Nadam": {"params": ("lr", "beta_1", "beta_2", "epsilon", "schedule_decay"),
               "defaults": {"lr": "0.002", "epsilon": "1e-08"},
-              "differs": "Keras 3's Nadam has no schedule_decay (Keras 1's momentum schedule used 0.004)"},
+              "differs": "Keras 3's momentum schedule is 0.96 ** t, Keras 1's 0.96 ** (t * schedule_decay) with "
+              "schedule_decay=0.004 (Keras 3's momentum warms up 250 times faster)"},
 }
 OPTIMIZER_MODULES = ("keras.optimizers",)
 OPTIMIZER_ARGUMENTS = {"lr": "learning_rate"}
+#: Optimizer arguments Keras 3 spells and computes as Keras 1 did (left alone).
+OPTIMIZER_ARGUMENTS_KEPT = ("clipvalue",)
+#: Keras 1 optimizer arguments whose Keras 3 namesake computes something else → the Keras 3 argument that
+#: computes Keras 1's (written in a Keras 1 file), and why.  Keras 1 scaled every gradient by
+#: clipnorm / (norm of all the gradients together) (Optimizer.get_gradients); Keras 3's clipnorm clips each
+#: variable's gradient by its own norm (measured: the same step as Keras 1 with global_clipnorm).
+OPTIMIZER_ARGUMENTS_KERAS1 = {
+    "clipnorm": ("global_clipnorm", ("Keras 1 clipped by the norm of all the gradients together, Keras 3's "
+                                     "clipnorm clips each variable's gradient by its own norm")),
+}
+#: Gradient clipping arguments of which Keras 3 accepts one per optimizer (ValueError); Keras 1 took
+#: clipnorm and clipvalue together and applied the norm first, then the value.
+CLIP_ARGUMENTS = ("clipnorm", "clipvalue", "global_clipnorm")
+CLIP_BOTH = ("Keras 3 accepts only one of clipnorm, clipvalue and global_clipnorm (ValueError); Keras 1 scaled the "
+             "gradients to their global norm clipnorm (Keras 3's global_clipnorm), then clipped each value to "
+             "[-clipvalue, clipvalue]: keep global_clipnorm= or clipvalue= (Keras 1's update only while the other "
+             "never clips), or subclass the optimizer and override _clip_gradients to apply both in that order")
+#: Keras 1 optimizer arguments Keras 3 has no counterpart for: dropped by an unsafe fix, with why.
+OPTIMIZER_ARGUMENTS_DROPPED = {
+    "schedule_decay": "Keras 3's Nadam has no schedule_decay: its momentum schedule is 0.96 ** t where Keras 1's "
+    "was 0.96 ** (t * schedule_decay)",
+}
 #: ``decay=d`` (Keras 1: lr / (1 + d * iterations)) is this Keras 3 schedule (spec T7).
 DECAY_SCHEDULE = ("keras.optimizers.schedules", "InverseTimeDecay")
 
@@ -109,6 +146,11 @@ OPTIMIZER_STRINGS = {
 REMOVED_METHODS = {
     "predict_classes": "np.argmax(model.predict(x), axis=-1) when the last layer has more than one unit, "
     "else (model.predict(x) > 0.5).astype('int32') (Keras 1's Sequential.predict_classes)",
+}
+#: Keras 1 training-side classes Keras 3 removed → what to write (spec §4.5 X).
+REMOVED_NAMES = {
+    "keras.optimizers.TFOptimizer": "not in Keras 3: use a Keras 3 optimizer (keras.optimizers.SGD, Adam, ...) "
+    "with the same hyperparameters instead of wrapping a tf.train optimizer",
 }
 #: Renamed methods, exact on a Keras model (Keras 1 predict_proba returned predict's output).
 RENAMED_METHODS = {"predict_proba": "predict"}

@@ -6,7 +6,9 @@ checked against keras 3.15.1 (signatures, defaults).
 ``same``: how many leading positionals mean the same in Keras 3 (the rest are written by keyword);
 ``renames``: argument renames; ``values``: value maps ``{argument: {value: (Keras 3 argument, code) or
 None to drop}}`` (a value outside the map is reported); ``defaults``: Keras 1 defaults that Keras 3
-changed, written when left out; ``inexact``: when the rewrite differs from Keras 1 (the fix is unsafe).
+changed, written when left out; ``wrap``: ``{argument: (module, function, why)}``, an argument passed through
+a function so that Keras 3 computes what Keras 1 did; ``inexact``: when the rewrite differs from Keras 1 (the
+fix is unsafe).
 """
 
 _DIM_ORDERING = {"th": ("data_format", "'channels_first'"), "tf": ("data_format", "'channels_last'"),
@@ -16,31 +18,47 @@ FUNCTIONS = {
     "keras.utils.np_utils.to_categorical": {
         "target": ("keras.utils", "to_categorical"), "params": ("y", "nb_classes"), "same": 2,
         "renames": {"nb_classes": "num_classes"}, "values": {}, "defaults": (),
-        "inexact": "Keras 1 flattened labels of rank 2 or more to (n * t, classes), Keras 3 keeps their shape "
-        "(n, t, classes): exact for 1-D labels and (n, 1) columns",
+        # measured: raveled labels give Keras 1's matrix for every rank
+        "wrap": {"y": ("numpy", "ravel", "Keras 1 flattened labels of any rank to (n * t, classes) rows; Keras 3 "
+                       "keeps their shape (n, t, classes)")}, "inexact": None,
     },
     "keras.utils.visualize_util.plot": {
         "target": ("keras.utils", "plot_model"), "params": ("model", "to_file", "show_shapes", "show_layer_names"),
         "same": 3, "renames": {}, "values": {}, "defaults": (("show_layer_names", "show_layer_names", "True"),),
-        "inexact": None,
+        "wrap": {}, "inexact": None,
     },
     "keras.utils.visualize_util.model_to_dot": {
         "target": ("keras.utils", "model_to_dot"), "params": ("model", "show_shapes", "show_layer_names"),
-        "same": 2, "renames": {}, "values": {}, "defaults": (), "inexact": None,
+        "same": 2, "renames": {}, "values": {}, "defaults": (), "wrap": {}, "inexact": None,
     },
     "keras.preprocessing.image.load_img": {
         "target": ("keras.utils", "load_img"), "params": ("path", "grayscale", "target_size"), "same": 1,
         "renames": {}, "values": {"grayscale": {True: ("color_mode", "'grayscale'"), False: None}},
-        "defaults": (), "inexact": None,
+        "defaults": (), "wrap": {}, "inexact": None,
     },
     "keras.preprocessing.image.img_to_array": {
         "target": ("keras.utils", "img_to_array"), "params": ("img", "dim_ordering"), "same": 1,
-        "renames": {}, "values": {"dim_ordering": _DIM_ORDERING}, "defaults": (), "inexact": None,
+        "renames": {}, "values": {"dim_ordering": _DIM_ORDERING}, "defaults": (), "wrap": {}, "inexact": None,
     },
     "keras.preprocessing.image.array_to_img": {
         "target": ("keras.utils", "array_to_img"), "params": ("x", "dim_ordering", "scale"), "same": 1,
-        "renames": {}, "values": {"dim_ordering": _DIM_ORDERING}, "defaults": (), "inexact": None,
+        "renames": {}, "values": {"dim_ordering": _DIM_ORDERING}, "defaults": (), "wrap": {}, "inexact": None,
     },
+    # Keras 3 put file_hash fifth: a fifth positional (Keras 1's cache_subdir) is written by keyword.
+    "keras.utils.data_utils.get_file": {
+        "target": ("keras.utils", "get_file"), "params": ("fname", "origin", "untar", "md5_hash", "cache_subdir"),
+        "same": 4, "renames": {}, "values": {}, "defaults": (), "wrap": {}, "inexact": None,
+    },
+    "keras.activations.relu": {
+        "target": ("keras.activations", "relu"), "params": ("x", "alpha", "max_value"), "same": 3,
+        "renames": {"alpha": "negative_slope"}, "values": {}, "defaults": (), "wrap": {}, "inexact": None,
+    },
+}
+
+#: Keras 1 names Keras 3 still has under the same path, arguments and defaults (left alone).
+UNCHANGED = {
+    "keras.preprocessing.sequence.pad_sequences": "keras.preprocessing.sequence.pad_sequences (also "
+    "keras.utils.pad_sequences): the same signature and defaults",
 }
 
 #: Keras 1 names without a Keras 3 drop-in (spec §4.6 X and S) → what to write.
@@ -55,12 +73,17 @@ REMOVED = {
     "keras.preprocessing.text.one_hot": "not in Keras 3: keras.layers.Hashing or TextVectorization",
     "keras.utils.io_utils.HDF5Matrix": "not in Keras 3: read the datasets with h5py and feed them through a "
     "keras.utils.PyDataset",
-    "keras.wrappers.scikit_learn.KerasClassifier": "keras.wrappers.SKLearnClassifier(model=build_fn, "
-    "model_kwargs={...build_fn arguments...}, fit_kwargs={...fit arguments...}); Keras 3's signature is "
+    "keras.wrappers.scikit_learn.KerasClassifier": "keras.wrappers.SKLearnClassifier(model=lambda X, y, "
+    "**kwargs: build_fn(**kwargs), model_kwargs={...build_fn arguments...}, fit_kwargs={...fit arguments, "
+    "epochs= for nb_epoch...}) (Keras 3 calls the model function with X= and y=); Keras 3's signature is "
     "(model, warm_start=False, model_kwargs=None, fit_kwargs=None)",
-    "keras.wrappers.scikit_learn.KerasRegressor": "keras.wrappers.SKLearnRegressor(model=build_fn, "
-    "model_kwargs={...build_fn arguments...}, fit_kwargs={...fit arguments...}); Keras 3's signature is "
+    "keras.wrappers.scikit_learn.KerasRegressor": "keras.wrappers.SKLearnRegressor(model=lambda X, y, "
+    "**kwargs: build_fn(**kwargs), model_kwargs={...build_fn arguments...}, fit_kwargs={...fit arguments, "
+    "epochs= for nb_epoch...}) (Keras 3 calls the model function with X= and y=); Keras 3's signature is "
     "(model, warm_start=False, model_kwargs=None, fit_kwargs=None)",
+    "keras.utils.np_utils.probas_to_classes": "not in Keras 3: np.argmax(y_pred, axis=-1) when y_pred has more than "
+    "one column, else (y_pred > 0.5).astype('int32') (Keras 1's probas_to_classes)",
+    "keras.utils.layer_utils.print_summary": "not in Keras 3: model.summary() (or layer.summary() on a model)",
     "keras.callbacks.BaseLogger": "not in Keras 3: remove it (Keras 3 averages the epoch's metrics itself; "
     "on_epoch_end's logs already hold the averages)",
 }

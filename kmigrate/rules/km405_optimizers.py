@@ -15,7 +15,8 @@ _ZERO = (0, 0.0)
 class Optimizers(Rule):
     code = "KM405"
     name = "optimizer-arguments"
-    summary = "Keras 1 optimizer `lr=`, `decay=`, positional arguments and defaults"
+    summary = ("Keras 1 optimizer `lr=`, `decay=`, positional arguments, defaults, `schedule_decay=` and "
+               "`clipnorm=`")
     calls = frozenset(f"{module}.{name}" for module in table.OPTIMIZER_MODULES for name in table.OPTIMIZERS)
     node_types = (cst.Call, cst.Attribute)
     trigger_names = frozenset({*table.OPTIMIZERS, "compile", *table.OPTIMIZER_ATTRIBUTES})
@@ -33,6 +34,9 @@ RMSprop, Adagrad, Nadam), `learning_rate=1.0` (Adadelta), `0.002` (Adamax, Nadam
 A string optimizer in a Keras 1 file's `compile` (`'adam'`, `'adadelta'`, `'adagrad'`, `'adamax'`,
 `'nadam'`, `'rmsprop'`) gets Keras 3's defaults, so it becomes the class with Keras 1's defaults:
 `compile(optimizer='adadelta')` → `compile(optimizer=Adadelta(learning_rate=1.0, epsilon=1e-08))`.
+`'sgd'` and `SGD()` are left alone (the same defaults), as is `clipvalue=`. In a Keras 1 file
+`clipnorm=c` → `global_clipnorm=c`. Two clip arguments on one optimizer (`clipnorm=` with `clipvalue=`)
+are reported.
 
 `model.optimizer.lr` becomes `model.optimizer.learning_rate`.
 
@@ -40,26 +44,36 @@ A string optimizer in a Keras 1 file's `compile` (`'adam'`, `'adadelta'`, `'adag
 `lr=` raises in Keras 3; positional arguments and `decay` are accepted and silently mean something
 else; Keras 3's defaults train differently (Adadelta's learning rate is 1000× smaller).
 
+Keras 1's `clipnorm=c` scaled every gradient by `c / norm` where `norm` is the norm of all the
+gradients together (`Optimizer.get_gradients`); Keras 3's `clipnorm` clips each variable's gradient by
+its own norm, and `global_clipnorm` is Keras 1's (measured: the same step). Keras 1 also took `clipnorm`
+and `clipvalue` together (the norm first, then the values); Keras 3 raises `ValueError` for any two of
+`clipnorm`, `clipvalue`, `global_clipnorm`.
+
 ## Example
 ```python
 sgd = SGD(lr=0.1, decay=1e-6, momentum=0.9, nesterov=True)
-adam = Adam(0.001)
+adam = Adam(0.001, clipnorm=1.0)
 ```
 
 ## Use instead
 ```python
 sgd = SGD(learning_rate=InverseTimeDecay(0.1, decay_steps=1, decay_rate=1e-6), momentum=0.9, nesterov=True)
-adam = Adam(learning_rate=0.001, epsilon=1e-08)
+adam = Adam(learning_rate=0.001, global_clipnorm=1.0, epsilon=1e-08)
 ```
 
 ## Fix safety
-Safe for `SGD`, `Adam`, `Adadelta`, `Adamax`: the update is Keras 1's. Unsafe for `RMSprop` and
-`Adagrad`, whose Keras 3 update puts epsilon inside the square root (read from the Keras 3 sources;
-the difference matters when the accumulated squares are near epsilon), and for `Nadam`, whose Keras 1
-momentum schedule (`schedule_decay`) Keras 3 does not have; `schedule_decay` itself is left for you to
-remove. `optimizer.lr` → `.learning_rate` is unsafe: with a schedule Keras 3 reads the current,
-decayed rate (and refuses assignment), where Keras 1's `lr` was the initial rate. A `decay` that is not a literal is moved into the schedule all the same (`decay=0` gives the
-constant rate).
+Safe: the arguments and defaults written are Keras 1's. `RMSprop` and `Adagrad` put epsilon inside
+the square root in Keras 3 (Keras 1: `sqrt(a) + epsilon`), and Keras 3's `Nadam` warms its momentum
+up with `0.96 ** t` where Keras 1 used `0.96 ** (t * schedule_decay)`: no argument restores Keras 1's
+update, so those optimizers get a second, report-only finding (in a file that shows Keras 1 code)
+beside the rewrite. Unsafe: dropping `Nadam(schedule_decay=)`, which Keras 3 rejects and cannot
+express. `optimizer.lr` → `.learning_rate` is unsafe: with a schedule Keras 3 reads the current,
+decayed rate (and refuses assignment), where Keras 1's `lr` was the initial rate. A `decay` that is not
+a literal is moved into the schedule all the same (`decay=0` gives the constant rate).
+`clipnorm=` → `global_clipnorm=` is safe (Keras 1's computation); it is left alone in code that does not
+show Keras 1 spellings (there `clipnorm` is Keras 3's). `clipnorm=` with `clipvalue=` is report only:
+no Keras 3 argument applies both, so keep one or subclass the optimizer's `_clip_gradients`.
 """
 
     def check_node(self, ctx: FileContext, node: cst.CSTNode):
@@ -84,13 +98,16 @@ constant rate).
         replacement = cst.Call(reference, _api.join_commas(keywords, trailing=False))
         message = (f"compile(optimizer={_api.code(arg.value)}): the string gets Keras 3's defaults; Keras 1's are "
                    f"{_api.code(replacement)}")
-        applicability = SAFE
-        if spec["differs"]:
-            message += f"; {spec['differs']}"
-            applicability = UNSAFE
         yield Finding(self.code, message, arg.value,
-                      Fix(applicability, f"Write {name} with Keras 1's defaults",
-                          [Edit(arg.value, lambda _: replacement)], (request,)))
+                      Fix(SAFE, f"Write {name} with Keras 1's defaults", [Edit(arg.value, lambda _: replacement)],
+                          (request,)))
+        yield from self._update_differs(name, arg.value)
+
+    def _update_differs(self, name: str, node: cst.CSTNode):
+        """The optimizers whose Keras 3 update is not Keras 1's: no argument makes it so (report)."""
+        if table.OPTIMIZERS[name]["differs"]:
+            yield Finding(self.code, f"{name}: {table.OPTIMIZERS[name]['differs']}; no Keras 3 argument restores "
+                                     f"Keras 1's update (subclass the optimizer to keep it)", node)
 
     def _attribute(self, node: cst.Attribute):
         """``model.optimizer.lr``: Keras 3 optimizers have no ``lr``."""
@@ -124,6 +141,16 @@ constant rate).
             changes.append("positional arguments -> keywords")
         if "lr" in keywords:
             changes.append("lr= -> learning_rate=")
+        dropped = {k1: why for k1, why in table.OPTIMIZER_ARGUMENTS_DROPPED.items() if k1 in bound}
+        changes += [f"{k1}= dropped ({why})" for k1, why in dropped.items()]
+        clips = [k for k in table.CLIP_ARGUMENTS if k in keywords]
+        if len(clips) > 1:
+            yield Finding(self.code, f"{name}({', '.join(f'{k}=' for k in clips)}): {table.CLIP_BOTH}", call)
+        # Keras 3 spells these arguments as Keras 1 did but computes something else; in Keras 3 code they mean
+        # Keras 3's, and beside another clip argument Keras 3 raises whatever they are called.
+        meaning = {k1: k3 for k1, (k3, _) in table.OPTIMIZER_ARGUMENTS_KERAS1.items()
+                   if k1 in keywords and len(clips) == 1} if _api.keras1_file(ctx) else {}
+        changes += [f"{k1}= -> {k3}= ({table.OPTIMIZER_ARGUMENTS_KERAS1[k1][1]})" for k1, k3 in meaning.items()]
         decay = bound.get("decay")
         decay_value = _api.literal_value(decay.value) if decay is not None else None
         schedule = decay is not None and decay_value not in _ZERO
@@ -135,6 +162,8 @@ constant rate).
                         if k1 not in bound and table.OPTIMIZER_ARGUMENTS.get(k1, k1) not in bound]
         changes += [f"{table.OPTIMIZER_ARGUMENTS.get(k1, k1)}={code} (the Keras 1 default)" for k1, code in defaults]
         if not changes:
+            if _api.keras1_file(ctx):
+                yield from self._update_differs(name, call)
             return
         imports = ()
         schedule_ref = None
@@ -155,6 +184,10 @@ constant rate).
                     args.append(_api.keyword_arg("learning_rate", arg.value, arg))
                 elif param == "decay":
                     decay_arg = arg
+                elif param in dropped:
+                    continue
+                elif param in meaning:
+                    args.append(_api.keyword_arg(meaning[param], arg.value, arg))
                 elif param is not None and arg.keyword is None:
                     args.append(_api.keyword_arg(param, arg.value, arg))
                 else:
@@ -179,12 +212,9 @@ constant rate).
                 args[-1] = args[-1].with_changes(comma=last_comma)
             return updated.with_changes(args=args)
 
-        message = f"{name}(...): " + "; ".join(changes)
-        applicability = SAFE
-        if spec["differs"]:
-            message += f"; {spec['differs']}"
-            applicability = UNSAFE
-        yield Finding(self.code, message, call, Fix(applicability, "Write the Keras 3 spelling", [Edit(call, build)], imports))
+        yield Finding(self.code, f"{name}(...): " + "; ".join(changes), call,
+                      Fix(UNSAFE if dropped else SAFE, "Write the Keras 3 spelling", [Edit(call, build)], imports))
+        yield from self._update_differs(name, call)
 
 
 def _default_lr(name: str) -> str:

@@ -27,7 +27,7 @@ def _migrated(value: cst.BaseExpression) -> bool:
 
 def _keras1_mode(name: str, monitor: str) -> str:
     return "max" if any(part in monitor for part in table.AUTO_MAX[name]) or (
-        name == "EarlyStopping" and monitor.startswith("fmeasure")) else "min"
+        name in table.AUTO_MAX_FMEASURE and monitor.startswith("fmeasure")) else "min"
 
 
 class Callbacks(Rule):
@@ -43,13 +43,16 @@ In a file that shows Keras 1 code, writes `patience=p + 1` on `EarlyStopping` an
 `mode='auto'` was relied on for a monitor other than `'loss'`/`'val_loss'`, the mode Keras 1 chose
 (`'max'` when the name contains `'acc'`, for EarlyStopping also when it starts with `'fmeasure'`;
 `'min'` otherwise). Renames `ReduceLROnPlateau(epsilon=)` to `min_delta=` (Keras 3 swallows `epsilon`
-without a warning, T13). Drops `ModelCheckpoint(period=1)` (Keras 3 saves every epoch) and reports
-`period=N` and weights-only checkpoints whose file name does not end in `.weights.h5`.
+without a warning, T13). Drops `ModelCheckpoint(period=1)` (Keras 3 saves every epoch), writes Keras
+1's mode on a `ModelCheckpoint` whose monitor is not `'loss'`/`'val_loss'` (`'max'` when it contains
+`'acc'` or starts with `'fmeasure'`), and reports `period=N`, weights-only checkpoints whose file name
+does not end in `.weights.h5` and whole-model checkpoints whose name does not end in `.keras` or `.h5`.
 
 ## Why is this bad?
 Keras 1 checked `wait >= patience` before counting the current epoch, so for the same `patience` it
 stopped (or reduced the learning rate) one epoch later than Keras 3 (T12). Keras 3's `mode='auto'`
-looks the monitor up among the compiled metrics and raises when it finds none. `period=` raises
+looks the monitor up among the compiled metrics and raises when it finds none (ModelCheckpoint does so
+at the end of every epoch, even without `save_best_only`; measured). `period=` raises
 `TypeError`; passed positionally it lands in `save_freq`, which counts batches.
 
 ## Example
@@ -151,17 +154,44 @@ rename is always safe; `period=N > 1` is reported.
         if period is not None and not drop:
             problems.append(f"{param}={_api.code(period.value)}: {why}")
         weights_only, path = values.get("save_weights_only"), values.get("filepath")
-        if weights_only is not None and _api.literal_value(weights_only.value) is True and path is not None:
-            text = _api.literal_value(path.value)
-            if isinstance(text, str) and not text.endswith(table.CHECKPOINT_WEIGHTS_SUFFIX):
-                problems.append(f"save_weights_only=True needs a file name ending in {table.CHECKPOINT_WEIGHTS_SUFFIX} "
-                                f"in Keras 3 (ValueError otherwise)")
+        text = _api.literal_value(path.value) if path is not None else None
+        flag = _api.literal_value(weights_only.value) if weights_only is not None else False
+        if isinstance(text, str) and flag is True and not text.endswith(table.CHECKPOINT_WEIGHTS_SUFFIX):
+            problems.append(f"save_weights_only=True needs a file name ending in {table.CHECKPOINT_WEIGHTS_SUFFIX} "
+                            f"in Keras 3 (ValueError otherwise)")
+        elif isinstance(text, str) and flag is False and not text.endswith(table.CHECKPOINT_MODEL_SUFFIXES):
+            problems.append(f"Keras 3 saves whole models only to a file name ending in "
+                            f"{' or '.join(table.CHECKPOINT_MODEL_SUFFIXES)} (ValueError otherwise): rename the file")
+        changes, new_mode = [], None
+        monitor_param, mode_param = table.CHECKPOINT_MODE
+        mode_arg = values.get(mode_param)
+        if (mode_arg is None or _api.literal_value(mode_arg.value) == "auto") and _api.keras1_file(ctx):
+            monitor_arg = values.get(monitor_param)
+            monitor = _api.literal_value(monitor_arg.value) if monitor_arg is not None else table.DEFAULT_MONITOR
+            if not isinstance(monitor, str):
+                problems.append("the monitor is not a literal: Keras 1's mode='auto' chose 'max' when its name "
+                                "contains 'acc' or starts with 'fmeasure', else 'min'; write mode= yourself (Keras 3 "
+                                "raises when it cannot place the monitor)")
+            elif monitor not in table.KERAS3_AUTO_AGREES:
+                new_mode = _keras1_mode(table.CHECKPOINT, monitor)
+                changes.append(f"mode='{new_mode}' (Keras 1's 'auto' for {monitor!r}; Keras 3's raises unless a "
+                               f"compiled metric has that name)")
+        if drop:
+            changes.append(f"{param}={default} dropped (Keras 3 saves every epoch; {param}= raises)")
         if problems:
-            yield Finding(self.code, f"{table.CHECKPOINT}(...): " + "; ".join(problems), call)
-        elif drop:
+            yield Finding(self.code, f"{table.CHECKPOINT}(...): " + "; ".join(problems + changes), call)
+        elif changes:
             def build(updated: cst.Call) -> cst.Call:
-                args = [arg for p, arg in _training.bind(updated, table.CHECKPOINT_PARAMS) if p != param]
-                return updated.with_changes(args=_training.finish_args(updated, args))
+                args = []
+                for p, arg in _training.bind(updated, table.CHECKPOINT_PARAMS):
+                    if p == mode_param and new_mode is not None:
+                        arg = arg.with_changes(value=cst.SimpleString(f"'{new_mode}'"))
+                    if p != param or not drop:
+                        args.append(arg)
+                args = _training.finish_args(updated, args)
+                if new_mode is not None and mode_arg is None:
+                    args = _api.append_args(args, [_api.keyword(mode_param, cst.SimpleString(f"'{new_mode}'"))])
+                return updated.with_changes(args=args)
 
-            yield Finding(self.code, f"{table.CHECKPOINT}(...): {param}={default} dropped (Keras 3 saves every epoch; "
-                                     f"{param}= raises)", call, Fix(SAFE, f"Drop {param}=", [Edit(call, build)]))
+            yield Finding(self.code, f"{table.CHECKPOINT}(...): " + "; ".join(changes), call,
+                          Fix(SAFE, "Write Keras 1's checkpoint behaviour", [Edit(call, build)]))

@@ -13,7 +13,8 @@ from kmigrate.rules import _api, _training
 class UtilityFunctions(Rule):
     code = "KM409"
     name = "utility-functions"
-    summary = "Keras 1 `to_categorical(nb_classes=)`, `plot`, `load_img(grayscale=)`, `img_to_array(dim_ordering=)`"
+    summary = "Keras 1 `to_categorical`, `plot`, `load_img(grayscale=)`, `img_to_array(dim_ordering=)`, `get_file`, " \
+              "`relu(alpha=)`"
     calls = frozenset(table.FUNCTIONS)
     trigger_names = frozenset(q.rsplit(".", 1)[1] for q in table.FUNCTIONS)
     replaced_imports = frozenset(q.rsplit(".", 1)[1] for q, row in table.FUNCTIONS.items()
@@ -21,16 +22,21 @@ class UtilityFunctions(Rule):
     doc = """
 ## What it does
 Rewrites calls of Keras 1 utilities to their Keras 3 spelling: `to_categorical(y, nb_classes=n)` →
-`num_classes=n`; `visualize_util.plot(model, ...)` → `keras.utils.plot_model(model, ...,
+`to_categorical(np.ravel(y), num_classes=n)` (Keras 1 flattened labels of any rank; Keras 3 keeps their
+shape); `visualize_util.plot(model, ...)` → `keras.utils.plot_model(model, ...,
 show_layer_names=True)` (Keras 1's default; Keras 3's is False, T24); `load_img(path, grayscale=True)` →
 `color_mode='grayscale'`; `img_to_array(img, dim_ordering='th')` / `array_to_img(x, dim_ordering=...)`
-→ `data_format='channels_first'` (`'tf'` → `'channels_last'`, `'default'` dropped). Positional
-arguments whose place Keras 3 gave to another parameter are written by keyword
-(`model_to_dot(model, True, False)`: Keras 3's third parameter is `show_dtype`).
+→ `data_format='channels_first'` (`'tf'` → `'channels_last'`, `'default'` dropped);
+`activations.relu(x, alpha=a)` → `negative_slope=a`. Positional arguments whose place Keras 3 gave to
+another parameter are written by keyword (`model_to_dot(model, True, False)`: Keras 3's third parameter
+is `show_dtype`; `get_file(fname, origin, untar, md5_hash, cache_subdir)`: Keras 3's fifth is
+`file_hash`).
 
 ## Why is this bad?
 `nb_classes=`, `grayscale=` and `dim_ordering=` raise `TypeError` in Keras 3; `visualize_util` does not
-exist; `plot_model` without `show_layer_names=True` draws boxes without the layer names.
+exist; `plot_model` without `show_layer_names=True` draws boxes without the layer names;
+`to_categorical` of (n, t) labels returns (n, t, classes) where Keras 1 returned (n * t, classes); a
+fifth positional of `get_file` lands in `file_hash`.
 
 ## Example
 ```python
@@ -51,9 +57,8 @@ img = load_img('cat.png', color_mode='grayscale')
 ```
 
 ## Fix safety
-Safe, except `to_categorical(..., nb_classes=n)`: Keras 1 flattened labels of rank 2 or more to
-`(n * t, classes)`, Keras 3 keeps their shape `(n, t, classes)` — exact for 1-D labels and `(n, 1)`
-columns, so the fix is unsafe. A value outside the value map (`grayscale=flag`) is reported.
+Safe: the same functions with Keras 1's arguments (`to_categorical` of raveled labels is Keras 1's
+matrix for every rank, measured). A value outside the value map (`grayscale=flag`) is reported.
 """
 
     def check_call(self, ctx: FileContext, call: cst.Call, qualname: str):
@@ -85,6 +90,12 @@ columns, so the fix is unsafe. A value outside the value map (`grayscale=flag`) 
             elif arg.keyword is None and index >= row["same"]:
                 out[param] = (param, None)
                 changes.append(f"positional {param} -> {param}=")
+        wrapped = {}  # parameter -> the function it is passed through
+        for param, arg in bound:
+            if param in row["wrap"] and not _wrapped(arg.value, row["wrap"][param][1]):
+                module, function, why = row["wrap"][param]
+                wrapped[param] = ctx.reference(module, function)
+                changes.append(f"{param} -> {_api.code(wrapped[param][0])}({param}) ({why})")
         given = {param for param, _ in bound}
         defaults = [(k3, code) for k1, k3, code in row["defaults"] if k1 not in given and k3 not in given]
         changes += [f"{k3}={code} (Keras 1's default)" for k3, code in defaults]
@@ -94,14 +105,16 @@ columns, so the fix is unsafe. A value outside the value map (`grayscale=flag`) 
             return
         if not changes:
             return
-        imports, func_ref = (), None
+        imports, func_ref = tuple(request for _, request in wrapped.values()), None
         if target != written:
             func_ref, request = ctx.reference(module, target)
-            imports = (request,)
+            imports += (request,)
 
         def build(updated: cst.Call) -> cst.Call:
             args = []
             for param, arg in _training.bind(updated, params):
+                if param in wrapped:
+                    arg = arg.with_changes(value=cst.Call(wrapped[param][0], [cst.Arg(arg.value)]))
                 if param not in out:
                     args.append(arg)
                 elif out[param] is not None:
@@ -117,3 +130,11 @@ columns, so the fix is unsafe. A value outside the value map (`grayscale=flag`) 
             message += f"; {row['inexact']}"
         yield Finding(self.code, message, call, Fix(UNSAFE if row["inexact"] else SAFE, "Write the Keras 3 spelling",
                                                     [Edit(call, build)], imports))
+
+
+def _wrapped(value: cst.BaseExpression, function: str) -> bool:
+    """``value`` is already a call of ``function`` (``np.ravel(y)``, ``ravel(y)``, ``y.ravel()``): a second
+    run, or a file that did it itself, is left alone (the resolver names only Keras' own imports)."""
+    func = value.func if isinstance(value, cst.Call) else None
+    return isinstance(func, cst.Name) and func.value == function or (
+        isinstance(func, cst.Attribute) and func.attr.value == function)

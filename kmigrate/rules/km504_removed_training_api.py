@@ -15,9 +15,10 @@ class RemovedTrainingApi(Rule):
     code = "KM504"
     name = "removed-training-api"
     summary = "Keras 1 `ImageDataGenerator`, `Tokenizer`, `HDF5Matrix`, `KerasClassifier`, `BaseLogger`, " \
-              "`predict_classes` (no Keras 3 drop-in)"
+              "`TFOptimizer`, `predict_classes` (no Keras 3 drop-in)"
     node_types = (cst.Call,)
-    trigger_names = frozenset({*(q.rsplit(".", 1)[1] for q in table.REMOVED), *training.REMOVED_METHODS})
+    trigger_names = frozenset({*(q.rsplit(".", 1)[1] for q in (*table.REMOVED, *training.REMOVED_NAMES)),
+                               *training.REMOVED_METHODS})
     doc = """
 ## What it does
 Reports uses of Keras 1 names that Keras 3 removed without a drop-in, with what to write:
@@ -25,8 +26,9 @@ Reports uses of Keras 1 names that Keras 3 removed without a drop-in, with what 
 `RandomTranslation`/`RandomZoom`/`RandomFlip`/`Rescaling` layers), `Tokenizer` (→
 `keras.layers.TextVectorization`), `HDF5Matrix` (→ h5py + `keras.utils.PyDataset`),
 `KerasClassifier`/`KerasRegressor(build_fn=...)` (→ `keras.wrappers.SKLearnClassifier(model=...,
-model_kwargs=..., fit_kwargs=...)`), `BaseLogger` (remove it), and `Sequential.predict_classes`
-(→ the formula Keras 1 used).
+model_kwargs=..., fit_kwargs=...)`, whose model function Keras 3 calls with `X=` and `y=`), `BaseLogger`
+(remove it), `TFOptimizer` (a Keras 3 optimizer), `np_utils.probas_to_classes` and
+`Sequential.predict_classes` (→ the formula Keras 1 used), `layer_utils.print_summary` (→ `model.summary()`).
 
 ## Why is this bad?
 Each raises in Keras 3 (`ModuleNotFoundError`, `ImportError`, `AttributeError` or `TypeError`), and the
@@ -45,7 +47,8 @@ classes = model.predict_classes(x)
 ```python
 from keras.wrappers import SKLearnClassifier
 
-clf = SKLearnClassifier(model=make_model, fit_kwargs={"epochs": 10, "batch_size": 32})
+clf = SKLearnClassifier(model=lambda X, y, **kwargs: make_model(**kwargs),
+                        fit_kwargs={"epochs": 10, "batch_size": 32})
 classes = np.argmax(model.predict(x), axis=-1)
 ```
 
@@ -54,12 +57,12 @@ Report only.
 """
 
     def finish(self, ctx: FileContext):
+        removed = {**table.REMOVED, **training.REMOVED_NAMES}
         for use in _api.uses(ctx):
             for depth in range(len(use.attrs) + 1):
                 qualname = use.qualname(depth)
-                if qualname in table.REMOVED:
-                    yield Finding(self.code, f"{qualname.rsplit('.', 1)[1]}: {table.REMOVED[qualname]}",
-                                  use.chain[depth])
+                if qualname in removed:
+                    yield Finding(self.code, f"{qualname.rsplit('.', 1)[1]}: {removed[qualname]}", use.chain[depth])
                     break
 
     def check_node(self, ctx: FileContext, node: cst.CSTNode):
