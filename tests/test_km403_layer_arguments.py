@@ -95,7 +95,7 @@ def test_embedding_input_length_starts_a_sequential_list_with_an_input():
 def test_embedding_input_length_elsewhere_stays_reported():
     source = ("from keras.models import Sequential\nfrom keras.layers import Embedding, Dense\n"
               "m = Sequential([Dense(2), Embedding(100, 8, input_length=5)])\n"
-              "model = Sequential()\nmodel.add(Dense(3, input_dim=4))\nmodel.add(Embedding(10, 2, input_length=3))\n")
+              "model = Sequential()\nmodel.add(Dense(3, input_shape=(4,)))\nmodel.add(Embedding(10, 2, input_length=3))\n")
     assert not findings(source)
     assert len([f for f in harness.check_findings(source.encode()) if f.code == "KM501"]) == 2
 
@@ -108,3 +108,100 @@ def test_add_weight_positionals_only_in_keras_layers_and_past_the_second():
                                "(Keras 3's third parameter is dtype)")
     assert finding.fix.applicability == "safe"
     assert not findings(layer.replace("(Layer)", "(object)"))
+
+
+# -- engineer B: recurrent initializers, positional Keras 1 parameters, Flatten, Lambda masks ------------
+
+def fixed(source: str) -> str:
+    return harness.fix_bytes(source.encode(), [])[0].decode()
+
+
+def test_orthogonal_string_becomes_keras1_gain():
+    out = fixed("from keras.layers import LSTM, Dense\nl = LSTM(4, inner_init='orthogonal')\n"
+                "d = Dense(3, init='orthogonal')\n")
+    assert "l = LSTM(4, recurrent_initializer=initializers.Orthogonal(gain=1.1), recurrent_activation=" in out
+    assert "d = Dense(3, kernel_initializer=initializers.Orthogonal(gain=1.1))\n" in out
+    assert "from keras import initializers, ops\n" in out
+
+
+def test_recurrent_layers_get_keras1_default_orthogonal_gain_unless_given():
+    source = "from keras.layers import SimpleRNN\nfrom keras.layers.core import Dense\n"
+    assert fixed(source + "r = SimpleRNN(4)\n").endswith(
+        "r = SimpleRNN(4, recurrent_initializer=initializers.Orthogonal(gain=1.1))\n")
+    assert fixed(source + "r = SimpleRNN(4, inner_init='zero')\n").endswith(
+        "r = SimpleRNN(4, recurrent_initializer='zero')\n")
+    assert not findings("from keras.layers import SimpleRNN\nr = SimpleRNN(4)\n")  # Keras 3 code: its defaults
+
+
+def test_rename_is_listed_when_the_value_has_no_map():
+    (finding,) = findings("from keras.layers import LSTM\nl = LSTM(5, inner_activation='sigmoid')\n")
+    assert "inner_activation -> recurrent_activation" in finding.message
+
+
+def test_truncated_normal_initializers_are_noted_not_changed():
+    (finding,) = findings("from keras.layers import Dense\nd = Dense(3, init='he_normal')\n")
+    assert "truncated normal" in finding.message and finding.fix.applicability == "safe"
+    (finding,) = findings("from keras.layers import Dense\nd = Dense(3, init='glorot_uniform')\n")
+    assert "note" not in finding.message
+
+
+def test_positional_input_length_starts_the_sequential_with_an_input():
+    out = fixed("from keras.models import Sequential\nfrom keras.layers.embeddings import Embedding\n"
+                "m = Sequential([Embedding(100, 8, 'uniform', 6)])\n")
+    assert out.endswith("m = Sequential([Input(shape=(6,), dtype='int32'), Embedding(100, 8, 'uniform')])\n")
+
+
+def test_input_second_positional_is_keras1_batch_shape_and_wins_over_shape():
+    source = "from keras.layers import Input\nfrom keras.layers.core import Dense\n"
+    assert fixed(source + "a = Input((8,), (None, 8))\n").endswith("a = Input(batch_shape=(None, 8))\n")
+    assert fixed(source + "a = Input((8,), None, 'a')\n").endswith("a = Input((8,), batch_shape=None, name='a')\n")
+    assert fixed(source + "from keras.layers import InputLayer\ni = InputLayer(input_shape=(3,), batch_input_shape=(2, 3))\n"
+                 ).endswith("i = InputLayer(batch_shape=(2, 3))\n")
+    assert findings(source + "a = Input((8,), s)\n")[0].fix is None  # s may be None: Keras 1 then used shape
+    assert not findings("from keras.layers import Input\na = Input((8,), 4)\n")  # Keras 3 code: batch_size
+
+
+def test_prelu_weights_none_is_dropped_and_given_weights_reported():
+    source = "from keras.layers import PReLU\nfrom keras.layers.core import Dense\n"
+    assert fixed(source + "p = PReLU('zero', None, shared_axes=[1])\n").endswith("p = PReLU('zero', shared_axes=[1])\n")
+    assert [f.code for f in harness.check_findings((source + "p = PReLU('zero', w)\n").encode())
+            if f.code == "KM501"] == ["KM501"]
+
+
+def test_batch_normalization_first_positional_is_epsilon():
+    assert fixed("from keras.layers import BatchNormalization\nfrom keras.layers.core import Dense\n"
+                 "b = BatchNormalization(1e-3, mode=0)\n").endswith("b = BatchNormalization(epsilon=1e-3)\n")
+
+
+def test_flatten_keeps_keras1_order_only_where_the_file_sets_channels_first():
+    source = "from keras import backend as K\nfrom keras.layers import Flatten\nf = Flatten()\n"
+    assert not findings(source)
+    assert not findings(source + "K.set_image_dim_ordering('tf')\n")
+    (finding,) = findings(source + "K.set_image_dim_ordering('th')\n")
+    assert finding.fix.applicability == "safe" and "channels-first" in finding.message
+    assert "f = Flatten(data_format='channels_last')\n" in fixed(
+        source + "import keras\nkeras.config.set_image_data_format('channels_first')\n")
+
+
+def test_keras2_implementation_zero_is_dropped():
+    assert fixed("from keras.layers import GRU\ng = GRU(3, implementation=0, reset_after=False, "
+                 "recurrent_activation='sigmoid')\n").endswith("g = GRU(3, reset_after=False, recurrent_activation='sigmoid')\n")
+
+
+def test_lambda_told_to_support_masking_passes_the_mask_in_keras3():
+    source = ("from keras.layers import Lambda\nlam = Lambda(f)\nlam.supports_masking = True\n")
+    (finding,) = findings(source)
+    assert finding.line == 3 and finding.fix.applicability == "safe"
+    assert fixed(source).startswith("from keras.layers import Lambda\nlam = Lambda(f, mask=lambda inputs, mask: mask)\n")
+    assert not findings(source.replace("= True", "= False"))
+    assert not findings(source.replace("lam = Lambda(f)\n", "lam = Lambda(f)\nlam = other\n"))
+    assert not findings(source.replace("Lambda(f)", "Lambda(f, mask=m)"))
+    assert not findings(source.replace("Lambda(f)", "Dense(f)").replace("Lambda\n", "Dense\n"))
+
+
+def test_lambda_explicit_output_shape_none_is_reported():
+    found = [f for f in harness.check_findings(b"from keras.layers import Lambda\nl = Lambda(f, output_shape=None)\n")
+             if f.code == "KM501"]
+    assert len(found) == 1 and "infers it" in found[0].message
+    assert not [f for f in harness.check_findings(b"from keras.layers import Lambda\nl = Lambda(f, output_shape=(3,))\n")
+                if f.code == "KM501"]

@@ -44,12 +44,12 @@ def test_report_only():
         pytest.fail("no KM501 finding")
 
 
-def test_separable_init_is_reported_not_renamed_to_a_kernel_initializer():
-    source = "from keras.layers import SeparableConv2D\nc = SeparableConv2D(4, (3, 3), init='he_normal', border_mode='same')\n"
-    assert messages(source) == ["SeparableConv2D(init=...): write depthwise_initializer=... and "
-                                "pointwise_initializer=... (Keras 1 initialised both kernels with init)"]
+def test_separable_init_initialises_both_kernels_not_a_kernel_initializer():
+    source = "from keras.layers import SeparableConv2D\nc = SeparableConv2D(4, (3, 3), init='uniform', border_mode='same')\n"
+    assert not messages(source)
     fixed, _ = harness.fix_bytes(source.encode(), [])
-    assert b"init='he_normal', padding='same'" in fixed
+    assert fixed.endswith(b"SeparableConv2D(4, (3, 3), depthwise_initializer='uniform', pointwise_initializer='uniform', "
+                          b"padding='same')\n")
 
 
 def test_batch_normalization_mode_0_is_the_default_and_dropped_not_reported():

@@ -24,3 +24,12 @@ def test_each_call_is_reported_with_its_replacement():
 def test_renamed_classes_are_left_to_km402():
     found = harness.check_findings(b"from keras.layers import AtrousConvolution2D\nc = AtrousConvolution2D(4, 3, 3)\n")
     assert [f.code for f in found] == ["KM402"]
+
+
+def test_abstract_bases_are_reported_where_subclassed_and_keras0_containers_at_their_calls():
+    source = (b"from keras.layers.recurrent import Recurrent\nfrom keras.models import Graph\n"
+              b"class Step(Recurrent):\n    pass\ngraph = Graph()\n")
+    found = sorted((f for f in harness.check_findings(source) if f.code == "KM502"), key=lambda f: f.line)
+    assert [(f.line, f.message.split(":")[0]) for f in found] == [
+        (3, "Recurrent does not exist in Keras 3"), (5, "Graph does not exist in Keras 3")]
+    assert "keras.layers.RNN(cell)" in found[0].message and "functional keras.Model" in found[1].message

@@ -55,6 +55,8 @@ SIGNATURES = {
     "GlobalMaxPooling2D": ("dim_ordering",),
     "GlobalAveragePooling3D": ("dim_ordering",),
     "GlobalMaxPooling3D": ("dim_ordering",),
+    "GlobalAveragePooling1D": (),
+    "GlobalMaxPooling1D": (),
     "SimpleRNN": ("output_dim", "init", "inner_init", "activation", *_RNN_TAIL),
     "GRU": ("output_dim", "init", "inner_init", "activation", "inner_activation", *_RNN_TAIL),
     "LSTM": ("output_dim", "init", "inner_init", "forget_bias_init", "activation", "inner_activation", *_RNN_TAIL),
@@ -71,6 +73,8 @@ SIGNATURES = {
     "Activation": ("activation",),
     "Lambda": ("function", "output_shape", "arguments"),  # T4: Keras 3's third positional is mask
     "InputLayer": ("input_shape", "batch_input_shape", "input_dtype", "input_tensor", "sparse", "name"),
+    "Input": ("shape", "batch_shape", "name", "dtype", "sparse", "tensor"),  # Keras 3: shape, batch_size, ...
+    "Flatten": (),
 }
 
 #: Keras 1 aliases (``keras/layers/convolutional.py``): same class, same signature.
@@ -82,6 +86,19 @@ ALIASES = {
     "AtrousConv2D": "AtrousConvolution2D",
     "Deconv2D": "Deconvolution2D",
     "SeparableConv2D": "SeparableConvolution2D",
+    # Keras 2's name, whose legacy interface still read Keras 1's positionals (kernel parts, output_shape)
+    "Conv2DTranspose": "Deconvolution2D",
+}
+
+#: Keras 1 classes that Keras 3 replaces by a class with other arguments (spec §4.3): class → (Keras 3
+#: module, class, Keras 1 parameters in positional order (written by keyword), argument renames, Keras 1
+#: defaults written when left out as (Keras 1 parameter, Keras 3 argument, code), why the fix is unsafe
+#: or None).
+REPLACED_CLASSES = {
+    "ThresholdedReLU": ("keras.layers", "ReLU", ("theta",), {"theta": "threshold"}, (("theta", "threshold", "1.0"),),
+                        "Keras 1 computed x * (x > theta), ReLU(threshold=theta) keeps x == theta"),
+    "Container": ("keras.models", "Model", ("input", "output", "name"), {"input": "inputs", "output": "outputs"},
+                  (), None),
 }
 
 #: Keras 1 class → Keras 3 class in ``keras.layers`` (spec §4.3).
@@ -118,8 +135,8 @@ SAME_POSITIONAL = {
     "MaxPooling1D": 3, "AveragePooling1D": 3, "MaxPooling2D": 4, "AveragePooling2D": 4,
     "MaxPooling3D": 4, "AveragePooling3D": 4, "GlobalAveragePooling2D": 1, "GlobalMaxPooling2D": 1,
     "GlobalAveragePooling3D": 1, "GlobalMaxPooling3D": 1,
-    "SimpleRNN": 1, "GRU": 1, "LSTM": 1, "Embedding": 2, "BatchNormalization": 0,
-    "LeakyReLU": 0, "PReLU": 1, "ELU": 1, "Activation": 1, "Lambda": 2, "InputLayer": 1,
+    "SimpleRNN": 1, "GRU": 1, "LSTM": 1, "Embedding": 3, "BatchNormalization": 0,
+    "LeakyReLU": 0, "PReLU": 1, "ELU": 1, "Activation": 1, "Lambda": 2, "InputLayer": 1, "Input": 1,
 }
 
 #: Argument renames shared by every layer that has the argument (Keras 2 ``legacy/interfaces.py``).
@@ -164,30 +181,65 @@ CLASS_ARGUMENTS = {
     "Embedding": {"init": "embeddings_initializer", "W_regularizer": "embeddings_regularizer",
                   "W_constraint": "embeddings_constraint"},
     "InputLayer": {"input_shape": "shape", "batch_input_shape": "batch_shape", "input_dtype": "dtype"},
+    "SeparableConvolution2D": {"init": "depthwise_initializer"},
 }
 
 #: Keras 1 padding given per side (``ZeroPadding2D((top, bottom, left, right))`` or a dict of these keys,
 #: missing keys 0): class → (argument, the sides in the 4-tuple's order).  Keras 3 takes
 #: ``((top, bottom), (left, right))``.
-PADDING_SIDES = {"ZeroPadding2D": ("padding", ("top_pad", "bottom_pad", "left_pad", "right_pad"))}
+PADDING_SIDES = {"ZeroPadding2D": ("padding", ("top_pad", "bottom_pad", "left_pad", "right_pad")),
+                 "ZeroPadding1D": ("padding", ("left_pad", "right_pad"))}
 
 #: Code for Keras 1's ``hard_sigmoid`` (clip(0.2 x + 0.5, 0, 1)); ``{ops}`` is ``keras.ops`` in the
 #: file's import style.  Keras 3's own ``'hard_sigmoid'`` is relu6(x + 3) / 6, another function (T10).
 HARD_SIGMOID = "lambda x: {ops}.clip(0.2 * x + 0.5, 0.0, 1.0)"
+#: Keras 1's ``'orthogonal'`` had scale 1.1; Keras 3's string means gain 1.0 (spec §4.6).
+ORTHOGONAL = "{initializers}.Orthogonal(gain=1.1)"
+#: Placeholders in the code of these tables → the (module, name) they stand for, written in the file's import
+#: style (``{ops}`` is ``ops`` after ``from keras import ops``, else ``keras.ops``).
+REFERENCES = {"ops": ("keras", "ops"), "initializers": ("keras", "initializers")}
+
+#: Keras 1 initializer strings that name the same initializer in Keras 3 (measured, spec §4.6: ``'uniform'``
+#: is U(-0.05, 0.05) and ``'normal'`` N(0, 0.05) in both): kept as written.
+SAME_INITIALIZERS = frozenset({"uniform", "normal", "zero", "one", "glorot_uniform", "he_uniform", "lecun_uniform"})
+#: Keras 1 initializer strings whose Keras 3 namesake draws from another distribution of the same variance:
+#: kept (a model's results never depended on one draw), and the finding says so.
+OTHER_DISTRIBUTION = {
+    "glorot_normal": "Keras 3's 'glorot_normal' is a truncated normal (Keras 1's a plain normal) of the same variance",
+    "he_normal": "Keras 3's 'he_normal' is a truncated normal (Keras 1's a plain normal) of the same variance",
+}
 
 #: Value maps: Keras 1 argument → {Keras 1 literal value → Keras 3 code, or DROP to omit the argument}.
 DROP = None
 VALUES = {
     "dim_ordering": {"th": "'channels_first'", "tf": "'channels_last'", "default": DROP},
+    "data_format": {"th": "'channels_first'", "tf": "'channels_last'"},  # Keras 1 values under the Keras 2 name
     "consume_less": {"cpu": DROP, "mem": DROP, "gpu": DROP},
     "inner_activation": {"hard_sigmoid": HARD_SIGMOID},
     "activation": {"hard_sigmoid": HARD_SIGMOID},
     "mode": {0: DROP},  # BatchNormalization's default: feature-wise, moving statistics at test time
+    "init": {"orthogonal": ORTHOGONAL},
+    "inner_init": {"orthogonal": ORTHOGONAL},
+    "implementation": {0: DROP},  # Keras 2's consume_less='cpu'; Keras 3 computes the same with its default
+    "weights": {None: DROP},  # Keras 1's default: no initial weights
 }
 
 #: Layers whose Keras 1 ``input_dim``/``input_length`` describe a sequence: they become
 #: ``input_shape=(input_length, input_dim)`` (Keras 3 would turn ``input_dim`` alone into a rank-2 shape, T17).
 SEQUENCE_INPUT = frozenset({"SimpleRNN", "GRU", "LSTM", "Convolution1D", "AtrousConvolution1D"})
+
+#: Keras 1 arguments that Keras 3 splits in two: (class, argument) → the second Keras 3 argument, given the
+#: same value (Keras 1 initialised both separable kernels with ``init``).
+COPIED_ARGUMENTS = {("SeparableConvolution2D", "init"): "pointwise_initializer"}
+
+#: Layers whose Keras 1 ``input_dim`` is the whole input shape, left as written: Keras 3 still reads it as
+#: ``input_shape=(input_dim,)`` (measured; ``input_shape`` would not even avoid Keras 3's warning).
+VECTOR_INPUT = frozenset({"Dense"})
+
+#: Keras 1 arguments that Keras 3 infers, dropped: (class, argument) → the stride parameter.  Exact when
+#: the strides are 1 (one output size fits the input); with larger strides several sizes fit, Keras 3
+#: computes one, Keras 1 took the given one (``output_padding=`` picks another), so the fix is unsafe.
+DROPPED_ARGUMENTS = {("Deconvolution2D", "output_shape"): "subsample"}
 
 #: Arguments every value of which changes: a value that is not a literal cannot be rewritten.
 VALUES_REQUIRED = frozenset({"dim_ordering", "consume_less"})
@@ -200,13 +252,40 @@ VALUE_RENAMES = {
 #: Keras 3 defaults that differ from Keras 1: class → [(Keras 1 parameter, Keras 3 argument, code)].
 #: The code is written when the call leaves the Keras 1 parameter out (kind D).
 DEFAULTS = {
-    "LSTM": [("inner_activation", "recurrent_activation", HARD_SIGMOID)],
-    "GRU": [("inner_activation", "recurrent_activation", HARD_SIGMOID), (None, "reset_after", "False")],
-    "ConvLSTM2D": [("inner_activation", "recurrent_activation", HARD_SIGMOID)],
+    "LSTM": [("inner_activation", "recurrent_activation", HARD_SIGMOID),
+             ("inner_init", "recurrent_initializer", ORTHOGONAL)],
+    "GRU": [("inner_activation", "recurrent_activation", HARD_SIGMOID), (None, "reset_after", "False"),
+            ("inner_init", "recurrent_initializer", ORTHOGONAL)],
+    "SimpleRNN": [("inner_init", "recurrent_initializer", ORTHOGONAL)],
+    "ConvLSTM2D": [("inner_activation", "recurrent_activation", HARD_SIGMOID),
+                   ("inner_init", "recurrent_initializer", ORTHOGONAL)],
     "AveragePooling1D": [("pool_length", "pool_size", "2")],
     "AveragePooling2D": [("pool_size", "pool_size", "(2, 2)")],
     "AveragePooling3D": [("pool_size", "pool_size", "(2, 2, 2)")],
 }
+
+#: Keras 3 arguments written when the file sets the global image format to channels first
+#: (``set_image_dim_ordering('th')``, ``set_image_data_format('channels_first')``): Keras 3's layer then follows
+#: it where Keras 1's never did (T16) — ``Flatten`` would transpose to channels-last order first.  Elsewhere the
+#: global format is channels last and the Keras 1 call means the same.  Class → [(Keras 1 parameter or None,
+#: Keras 3 argument, code)].
+_CHANNELS_LAST = [(None, "data_format", "'channels_last'")]
+CHANNELS_FIRST_DEFAULTS = {"Flatten": _CHANNELS_LAST,
+                           # Keras 1's 1D layers always took (batch, steps, features)
+                           "Convolution1D": _CHANNELS_LAST, "AtrousConvolution1D": _CHANNELS_LAST,
+                           "MaxPooling1D": _CHANNELS_LAST, "AveragePooling1D": _CHANNELS_LAST,
+                           "GlobalAveragePooling1D": _CHANNELS_LAST, "GlobalMaxPooling1D": _CHANNELS_LAST,
+                           "ZeroPadding1D": _CHANNELS_LAST}
+#: The calls that set the global image format, and their channels-first value.
+CHANNELS_FIRST_CALLS = {"set_image_dim_ordering": "th", "set_image_data_format": "channels_first"}
+
+#: Keras 1 parameters that Keras 1 ignored when another is given (Keras 3 raises when both are):
+#: class → (the parameter that wins, the one dropped).
+OVERRIDES = {"Input": ("batch_shape", "shape"), "InputLayer": ("batch_input_shape", "input_shape")}
+
+#: Keras 1 layers whose mask passed through once the code set ``layer.supports_masking = True``; Keras 3's
+#: computes its mask from an argument instead (spec §4.7): class → (argument, code).
+MASK_PASSED_THROUGH = {"Lambda": ("mask", "lambda inputs, mask: mask")}
 
 #: Layers whose ``border_mode='same'`` Keras 1's reference backend (Theano) places otherwise than Keras 3
 #: unless every window dimension is odd and every stride is 1 (measured: a 2-wide kernel or pool, or a
@@ -254,15 +333,15 @@ NO_EQUIVALENT = {
     ("*", "batch_input_shape"): "start the model with keras.Input(batch_shape=...)",
     ("*", "border_mode", "full"): "no 'full' padding in Keras 3: ZeroPadding (kernel size - 1 on each side) "
     "then padding='valid'",
+    ("*", "padding", "full"): "no 'full' padding in Keras 3: ZeroPadding (kernel size - 1 on each side) "
+    "then padding='valid'",
     ("BatchNormalization", "mode"): "mode=1 normalises each sample with its own statistics (close to "
     "LayerNormalization, not exact); mode=2 uses batch statistics at test time too: no Keras 3 equivalent "
     "(mode=0, the default, is dropped)",
     ("Embedding", "dropout"): "Keras 1 dropped whole words; write a custom word dropout",
-    ("SeparableConvolution2D", "init"): "write depthwise_initializer=... and pointwise_initializer=... (Keras 1 "
-    "initialised both kernels with init)",
     ("Embedding", "input_length"): "start the model with keras.Input(shape=(input_length,), dtype='int32')",
-    ("Deconvolution2D", "output_shape"): "Conv2DTranspose infers the output size: drop output_shape (with "
-    "strides > 1, output_padding picks among the possible sizes)",
+    ("Lambda", "output_shape", None): "Keras 1 with Theano took the input shape as the output shape; Keras 3 "
+    "infers it by running the function: pass output_shape=... if code reads the layer's output shape",
     ("*", "forget_bias_init"): "only 'one' maps (unit_forget_bias=True); otherwise unit_forget_bias=False "
     "and bias_initializer=...",
 }
@@ -272,6 +351,7 @@ LAYER_MODULES = (
     "keras.layers", "keras.layers.core", "keras.layers.convolutional", "keras.layers.convolutional_recurrent",
     "keras.layers.recurrent", "keras.layers.embeddings", "keras.layers.normalization",
     "keras.layers.advanced_activations", "keras.layers.noise", "keras.layers.pooling", "keras.legacy.layers",
+    "keras.layers.local",
     "keras.engine", "keras.engine.topology",
 )
 

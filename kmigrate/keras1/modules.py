@@ -140,6 +140,8 @@ NO_EQUIVALENT = {
     "Deconv2D": "use Conv2DTranspose(filters, (nb_row, nb_col)) without output_shape",
     "ThresholdedReLU": "use ReLU(threshold=theta) (differs at x == theta: Keras 1 kept x > theta)",
     "Container": "use keras.Model(inputs, outputs)",
+    "Graph": "Keras 0.x container: build a functional keras.Model(inputs, outputs)",
+    "Siamese": "Keras 0.x: call one shared layer on each input in a functional keras.Model",
     "Node": "internal to Keras: remove the import",
     "to_list": "internal to Keras: remove the import",
     "object_list_uid": "internal to Keras: remove the import",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import dataclasses
 import re
+import string
 from collections.abc import Callable, Iterator
 
 import libcst as cst
@@ -142,6 +143,29 @@ def _keras1_evidence(ctx: FileContext) -> bool:
     return bool(re.search(r"\bnb_epoch\s*=", ctx.text))
 
 
+#: The placeholders of ``layers.REFERENCES`` as messages and the reference show them.
+SHOWN = {field: field for field in layers.REFERENCES}
+
+
+def _placeholders(codes: list[str]) -> set[str]:
+    return {field for text in codes for _, field, _, _ in string.Formatter().parse(text) if field}
+
+
+def channels_first_file(ctx: FileContext) -> bool:
+    """The file sets Keras' global image format to channels first (``set_image_dim_ordering('th')``,
+    ``set_image_data_format('channels_first')``)."""
+    key = ("_api.channels_first_file",)
+    if key not in ctx.cache:
+        ctx.cache[key] = False
+        for call in ctx.resolver.calls:
+            qualname = ctx.qualified_name(call.func) or ""
+            value = layers.CHANNELS_FIRST_CALLS.get(qualname.rsplit(".", 1)[-1])
+            if value is not None and qualname.startswith("keras") and call.args \
+                    and literal_value(call.args[0].value) == value:
+                ctx.cache[key] = True
+    return ctx.cache[key]
+
+
 def literal_value(node: cst.BaseExpression):
     """The Python value of a literal, or the ``NOT_LITERAL`` marker."""
     try:
@@ -181,7 +205,8 @@ def first_layer_input(ctx: FileContext, call: cst.Call, k1: str):
     if key in ctx.cache:
         return ctx.cache[key]
     param, template = row
-    arg = next((a for a in call.args if a.keyword is not None and a.keyword.value == param), None)
+    bound = _bind(call, layers.SIGNATURES[k1], positional=True)
+    arg = None if bound is None else bound[1].get(param) or next((a for p, a in bound[0] if p == param), None)
     found = None
     if arg is not None and not any(a.star for a in call.args):
         input_ref, request = ctx.reference("keras.layers", "Input")
@@ -377,14 +402,20 @@ def convert_layer(ctx: FileContext, call: cst.Call, written: str) -> Conversion 
     kernel_keywords = [keywords[p] for p in parts if p in keywords]
     if kernel_keywords and len(kernel_keywords) + len(kernel_positional) != len(parts):
         problems.append(f"{', '.join(parts)} only partly given: write {kernel_arg}=(...) by hand")
+    kernel_unsafe = []
     if kernel_positional and len(kernel_positional) == len(parts):
         renamed = True
         changes.append(f"positional {', '.join(parts)} -> {kernel_arg} tuple (Keras 3 reads the third "
                        f"positional argument as strides)")
+        if not keras1_file(ctx):
+            # ``Conv2D(4, 3, 3)`` is also valid Keras 3 code (a 3x3 kernel with strides 3).
+            kernel_unsafe.append(f"the file shows no other Keras 1 code, and in Keras 3 code {written}"
+                                 f"({', '.join(code(a.value) for _, a in positional[:len(parts) + 1])}, ...) "
+                                 f"means strides: apply only if this is Keras 1 or 2 code")
     elif kernel_keywords and len(kernel_keywords) == len(parts):
         changes.append(f"{', '.join(parts)} -> {kernel_arg}")
     for index, (param, arg) in enumerate(positional):
-        if param is None or param in parts:
+        if param is None or param in parts or (k1, param) in layers.DROPPED_ARGUMENTS:
             continue
         if index >= limit and keras1_file(ctx):
             changes.append(f"positional {param} -> {renames.get(param, param)}=")
@@ -394,18 +425,22 @@ def convert_layer(ctx: FileContext, call: cst.Call, written: str) -> Conversion 
     for name, arg in [*keywords.items(), *((p, a) for p, a in positional if p and p not in parts)]:
         problems.extend(_value_problem(name, arg))
 
-    ops_ref = None
     defaults = []
-    if not star and keras1_file(ctx):
-        for k1_param, k3_arg, default in layers.DEFAULTS.get(k1, ()):
+    written_defaults = [*((row, "the Keras 1 default") for row in layers.DEFAULTS.get(k1, ()) if keras1_file(ctx)),
+                        *((row, "Keras 1 ignored the global channels-first format") for row in
+                          layers.CHANNELS_FIRST_DEFAULTS.get(k1, ()) if channels_first_file(ctx))]
+    why_written = {}
+    if not star:
+        for (k1_param, k3_arg, default), why in written_defaults:
             if (k1_param is None or k1_param not in given) and k3_arg not in given:
                 defaults.append((k3_arg, default))
+                why_written[k3_arg] = why
     imports = []
     mapped_codes = [_mapped(name, arg) for name, arg in [*keywords.items(), *((p, a) for p, a in positional if p)]]
-    needs_ops = any("{ops}" in d for _, d in defaults) or any(
-        isinstance(m, str) and "{ops}" in m for m in mapped_codes)
-    if needs_ops:
-        ops_ref, request = ctx.reference("keras", "ops")
+    refs = {}
+    for field in sorted(_placeholders([d for _, d in defaults] + [m for m in mapped_codes if isinstance(m, str)])):
+        ref, request = ctx.reference(*layers.REFERENCES[field])
+        refs[field] = code(ref)
         imports.append(request)
     class_ref = None
     if renamed and target != written:
@@ -413,14 +448,15 @@ def convert_layer(ctx: FileContext, call: cst.Call, written: str) -> Conversion 
         imports.append(request)
 
     for name, arg in keywords.items():
-        if name in renames and name not in layers.VALUES and not no_equivalent(k1, name, arg):
-            changes.append(f"{name} -> {renames[name]}")
+        if name in renames and _mapped(name, arg) is _UNMAPPED and not no_equivalent(k1, name, arg):
+            copied = layers.COPIED_ARGUMENTS.get((k1, name))
+            changes.append(f"{name} -> {renames[name]}" + (f" and {copied}" if copied else ""))
     for name, arg in [*keywords.items(), *((p, a) for p, a in positional if p)]:
         if name in layers.VALUES and not no_equivalent(k1, name, arg):
             mapped = _mapped(name, arg)
             if mapped is not _UNMAPPED:
                 changes.append(f"{name}={code(arg.value)} -> " + (
-                    f"{renames.get(name, name)}={mapped.format(ops='ops')}" if mapped is not None else "dropped"))
+                    f"{renames.get(name, name)}={mapped.format(**SHOWN)}" if mapped is not None else "dropped"))
         if name in layers.VALUE_RENAMES:
             value = literal_value(arg.value)
             if value in layers.VALUE_RENAMES[name]:
@@ -438,14 +474,29 @@ def convert_layer(ctx: FileContext, call: cst.Call, written: str) -> Conversion 
     if sides is not None:
         changes.append(f"{layers.PADDING_SIDES[k1][0]}={code(sides[0].value)} (Keras 1's per-side form) -> "
                        f"{code(sides[1])}")
+    dropped = [name for name in sorted(given) if (k1, name) in layers.DROPPED_ARGUMENTS]
+    for name in dropped:
+        changes.append(f"{name} dropped (Keras 3 infers it)")
     if k1 in layers.SEQUENCE_INPUT and "input_dim" in keywords:
         changes.append("input_dim, input_length -> input_shape=(input_length, input_dim)")
     elif k1 in layers.SEQUENCE_INPUT and "input_length" in keywords:
         changes.append("input_length without input_dim (Keras 1 ignored it) -> dropped")
     for k3_arg, default in defaults:
-        changes.append(f"{k3_arg}={default.format(ops='ops')} (the Keras 1 default)")
-
-    ops_code = code(ops_ref) if ops_ref is not None else "ops"
+        changes.append(f"{k3_arg}={default.format(**SHOWN)} ({why_written[k3_arg]})")
+    for name, arg in [*keywords.items(), *((p, a) for p, a in positional if p)]:
+        if name in ("init", "inner_init") and literal_value(arg.value) in layers.OTHER_DISTRIBUTION:
+            changes.append(f"note: {layers.OTHER_DISTRIBUTION[literal_value(arg.value)]}")
+    override = layers.OVERRIDES.get(k1)
+    overridden = False
+    if override is not None and override[0] in given and override[1] in given:
+        winner = keywords.get(override[0]) or next(a for p, a in positional if p == override[0])
+        value = literal_value(winner.value)
+        if value is NOT_LITERAL:
+            problems.append(f"{override[0]} and {override[1]} both given: Keras 1 used {override[0]} unless it was "
+                            f"empty, Keras 3 raises on both: keep one")
+        overridden = bool(value) and value is not NOT_LITERAL
+    if overridden:
+        changes.append(f"{override[1]} dropped (Keras 1 ignored it when {override[0]} is given)")
 
     def build(updated: cst.Call) -> cst.Call:
         new_bound = _bind(updated, params, positional=not k3_form)
@@ -460,9 +511,11 @@ def convert_layer(ctx: FileContext, call: cst.Call, written: str) -> Conversion 
                     args.append(arg.with_changes(value=_tuple(kernel_values), comma=last_part[0].comma))
                 continue
             if param is None or index < limit:
-                args.append(_map_positional(param, arg, ops_code) if param else arg)
+                args.append(_map_positional(param, arg, refs) if param else arg)
+            elif first_input is not None and param == first_input[0]:
+                continue  # now the Input inserted before the layer
             else:
-                args.extend(_keyword_out(k1, param, arg, renames, ops_code))
+                args.extend(_keyword_out(k1, param, arg, renames, refs))
         input_dim = input_length = None
         for name, arg in kws.items():
             if first_input is not None and name == first_input[0]:
@@ -479,7 +532,7 @@ def convert_layer(ctx: FileContext, call: cst.Call, written: str) -> Conversion 
             if full is not None and name == "border_mode":
                 args.append(keyword_arg("padding", cst.SimpleString("'valid'"), arg))
                 continue
-            args.extend(_keyword_out(k1, name, arg, renames, ops_code))
+            args.extend(_keyword_out(k1, name, arg, renames, refs))
         if sides is not None:
             padding_param = layers.PADDING_SIDES[k1][0]
             args = [a.with_changes(value=_padding_sides(k1, {padding_param: a}, [])[1])
@@ -494,14 +547,26 @@ def convert_layer(ctx: FileContext, call: cst.Call, written: str) -> Conversion 
             last_comma = updated.args[-1].comma if updated.args else cst.MaybeSentinel.DEFAULT
             args = [*join_commas(args[:-1]), args[-1].with_changes(comma=last_comma)] if len(args) > 1 \
                 else [args[-1].with_changes(comma=last_comma)]
-        new_args = [keyword(k3_arg, cst.parse_expression(default.format(ops=ops_code))) for k3_arg, default in defaults]
+        if overridden:
+            dropped = renames.get(override[1], override[1])
+            args = [a for a in args if not (a.keyword is not None and a.keyword.value == dropped)
+                    and not (a.keyword is None and any(p == override[1] and x is a for p, x in pos))]
+        new_args = [keyword(k3_arg, cst.parse_expression(default.format(**refs))) for k3_arg, default in defaults]
         args = append_args(args, new_args)
         func = class_ref if class_ref is not None else updated.func
         return updated.with_changes(func=func, args=args)
 
     if not changes and not problems:
         return None
-    unsafe = [] if k3_form else _same_padding_risk(k1, dict([*((p, a) for p, a in positional if p), *keywords.items()]))
+    named = dict([*((p, a) for p, a in positional if p), *keywords.items()])
+    unsafe = kernel_unsafe + ([] if k3_form else _same_padding_risk(k1, named))
+    for name in dropped:
+        stride_param = layers.DROPPED_ARGUMENTS[k1, name]
+        stride = named.get(stride_param) or named.get(renames.get(stride_param, stride_param))
+        strides = literal_value(stride.value) if stride is not None else 1
+        if any(s != 1 for s in (strides if isinstance(strides, tuple) else (strides,))):
+            unsafe.append(f"{name} dropped with strides {code(stride.value)}: several output sizes fit the input, "
+                          f"Keras 3 computes one, Keras 1 took {name}; pass output_padding= if they differ")
     edits = [found[1] for found in (first_input, full) if found is not None]
     return Conversion(changes, problems, unsafe, renamed, build, tuple(imports), tuple(edits))
 
@@ -516,7 +581,7 @@ def _padding_sides(k1: str, keywords: dict, positional: list):
     if arg is None:
         return None
     values: list[cst.BaseExpression]
-    if isinstance(arg.value, (cst.Tuple, cst.List)) and len(arg.value.elements) == 4 and not any(
+    if isinstance(arg.value, (cst.Tuple, cst.List)) and len(arg.value.elements) == len(order) == 4 and not any(
             isinstance(e, cst.StarredElement) for e in arg.value.elements):
         values = [e.value for e in arg.value.elements]
     elif isinstance(arg.value, cst.Dict) and all(
@@ -527,6 +592,8 @@ def _padding_sides(k1: str, keywords: dict, positional: list):
         values = [given.get(side, cst.Integer("0")) for side in order]
     else:
         return None
+    if len(order) == 2:
+        return arg, _tuple(values)
     pair = cst.Tuple([cst.Element(_tuple(values[:2]), comma=cst.Comma(whitespace_after=_SPACE)),
                       cst.Element(_tuple(values[2:]))])
     return arg, pair
@@ -575,7 +642,8 @@ def _mapped(name: str, arg: cst.Arg):
     if table is None:
         return _UNMAPPED
     value = literal_value(arg.value)
-    if value is NOT_LITERAL or not isinstance(value, (str, int)) or isinstance(value, bool) or value not in table:
+    if value is NOT_LITERAL or not isinstance(value, (str, int, type(None))) or isinstance(value, bool) \
+            or value not in table:
         return _UNMAPPED
     return table[value]
 
@@ -590,7 +658,7 @@ def no_equivalent(k1: str, name: str, arg: cst.Arg) -> str | None:
     for key in ((k1, name), ("*", name)):
         if key in layers.NO_EQUIVALENT:
             return layers.NO_EQUIVALENT[key]
-        if isinstance(value, str) and (*key, value) in layers.NO_EQUIVALENT:
+        if isinstance(value, (str, type(None))) and (*key, value) in layers.NO_EQUIVALENT:
             return layers.NO_EQUIVALENT[(*key, value)]
     return None
 
@@ -602,8 +670,10 @@ def _value_problem(name: str, arg: cst.Arg) -> list[str]:
     return []
 
 
-def _keyword_out(k1: str, name: str, arg: cst.Arg, renames: dict, ops_code: str) -> list[cst.Arg]:
+def _keyword_out(k1: str, name: str, arg: cst.Arg, renames: dict, refs: dict) -> list[cst.Arg]:
     """The Keras 3 keyword argument(s) for Keras 1 argument ``name`` (none when dropped)."""
+    if (k1, name) in layers.DROPPED_ARGUMENTS:
+        return []
     if name in layers.VALUE_RENAMES:
         value = literal_value(arg.value)
         if value in layers.VALUE_RENAMES[name]:
@@ -614,15 +684,17 @@ def _keyword_out(k1: str, name: str, arg: cst.Arg, renames: dict, ops_code: str)
     mapped = _mapped(name, arg)
     if mapped is None:
         return []
-    value = arg.value if mapped is _UNMAPPED else cst.parse_expression(mapped.format(ops=ops_code))
-    return [keyword_arg(renames.get(name, name), value, arg)]
+    value = arg.value if mapped is _UNMAPPED else cst.parse_expression(mapped.format(**refs))
+    copied = layers.COPIED_ARGUMENTS.get((k1, name))
+    written = [keyword_arg(renames.get(name, name), value, arg)]
+    return written + [keyword(copied, value.deep_clone())] if copied else written
 
 
-def _map_positional(param: str, arg: cst.Arg, ops_code: str) -> cst.Arg:
+def _map_positional(param: str, arg: cst.Arg, refs: dict) -> cst.Arg:
     mapped = _mapped(param, arg)
     if mapped is _UNMAPPED or mapped is None:
         return arg
-    return arg.with_changes(value=cst.parse_expression(mapped.format(ops=ops_code)))
+    return arg.with_changes(value=cst.parse_expression(mapped.format(**refs)))
 
 
 def _tuple(values: list[cst.BaseExpression]) -> cst.Tuple:

@@ -21,8 +21,9 @@ class LayerArgumentRemoved(Rule):
 Reports Keras 1 layer arguments that no Keras 3 argument replaces exactly, and says what to write:
 `weights=` (except on `Embedding`), `input_dtype=`, `batch_input_shape=` on a layer,
 `border_mode='full'`, `BatchNormalization(mode=1|2)` (`mode=0`, the default, is dropped by KM403), `Embedding(dropout=...)`,
-`Embedding(input_length=...)`, `Deconvolution2D(output_shape=...)`, `forget_bias_init` other than
-`'one'`.
+`Embedding(input_length=...)`, `forget_bias_init` other than
+`'one'`, an explicit `Lambda(output_shape=None)` (Keras 1 with Theano then took the input shape as the
+output shape; Keras 3 infers it).
 
 ## Why is this bad?
 Keras 3 rejects them (`ValueError: Unrecognized keyword arguments`) or, for
@@ -63,7 +64,7 @@ Report only: the replacement depends on the model around the layer.
             if name is None:
                 continue
             handled = _api.first_layer_input(ctx, call, k1)
-            if handled is not None and handled[0] == name and arg.keyword is not None:
+            if handled is not None and handled[0] == name:
                 continue  # KM403 starts the Sequential with the Input it describes
             if name == "border_mode" and _api.full_padding(ctx, call, k1) is not None:
                 continue  # KM402 puts the zero padding in front
