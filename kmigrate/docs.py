@@ -32,6 +32,7 @@ def render_reference() -> str:
     from kmigrate.keras1 import backend, layers, modules, training
 
     code = "`{}`".format
+    shown = {field: field for field in layers.REFERENCES}
     out = ["# Keras 1 → Keras 3 rule reference", "",
            "Generated from the tables in `kmigrate/keras1/` (`python -m kmigrate.docs`); adding a row there "
            "adds it here and to the rules. Spec: `keras1-to-keras3.md` §4.", "",
@@ -57,17 +58,32 @@ def render_reference() -> str:
     out += _table(("class", "Keras 1 argument", "Keras 3 argument"),
                   ((code(c), code(a), code(b)) for c, m in layers.CLASS_ARGUMENTS.items() for a, b in m.items()))
     out += _table(("Keras 1 argument", "value", "Keras 3"),
-                  ((code(a), code(repr(v)), "dropped" if k is None else code(k.format(ops="ops")))
+                  ((code(a), code(repr(v)), "dropped" if k is None else code(k.format(**shown)))
                    for a, m in layers.VALUES.items() for v, k in m.items()))
     out += _table(("Keras 1 argument", "value", "Keras 3"),
                   ((code(a), code(repr(v)), code(f"{n}={c}")) for a, m in layers.VALUE_RENAMES.items() for v, (n, c) in m.items()))
     out += _table(("class", "Keras 1 default written (kind D)"),
-                  ((code(c), ", ".join(code(f"{k3}={v.format(ops='ops')}") for _, k3, v in rows)) for c, rows in layers.DEFAULTS.items()))
+                  ((code(c), ", ".join(code(f"{k3}={v.format(**shown)}") for _, k3, v in rows)) for c, rows in layers.DEFAULTS.items()))
+    out += _table(("class", "written when the file sets the global image format to channels first"),
+                  ((code(c), ", ".join(code(f"{k3}={v}") for _, k3, v in rows))
+                   for c, rows in layers.CHANNELS_FIRST_DEFAULTS.items()))
+    out += [f"Initializer strings kept as written (the same initializer in Keras 3): "
+            f"{', '.join(code(repr(i)) for i in sorted(layers.SAME_INITIALIZERS))}; noted in the finding: "
+            + "; ".join(f"{code(repr(i))}: {why}" for i, why in layers.OTHER_DISTRIBUTION.items()) + ".", ""]
+    out += _table(("class", "Keras 1 parameter that wins", "dropped (Keras 1 ignored it)"),
+                  ((code(c), code(a), code(b)) for c, (a, b) in layers.OVERRIDES.items()))
+    out += _table(("class", "after `layer.supports_masking = True`", "Keras 3 argument"),
+                  ((code(c), "the input mask passes through", code(f"{a}={v}"))
+                   for c, (a, v) in layers.MASK_PASSED_THROUGH.items()))
     out += _table(("class", "Keras 1 signature (positional order)", "positionals kept"),
                   ((code(c), ", ".join(ps), layers.SAME_POSITIONAL.get(c, 0)) for c, ps in layers.SIGNATURES.items()))
     out += _table(("class", "Keras 1 argument on a Sequential's first layer", "Keras 3: before the layer"),
                   ((code(c), code(a), code(f"Input({t.format(value=a)})")) for c, (a, t) in
                    layers.FIRST_LAYER_INPUT.items()))
+    out += [f"`input_dim`/`input_length` on {', '.join(code(c) for c in sorted(layers.SEQUENCE_INPUT))} become "
+            f"`input_shape=(input_length, input_dim)` (Keras 3 would read `input_dim` alone as a rank-2 shape); "
+            f"`input_dim` on {', '.join(code(c) for c in sorted(layers.VECTOR_INPUT))} is left as written (Keras 3 "
+            f"reads it as `input_shape=(input_dim,)`, the same).", ""]
     out += _table(("class", "Keras 1 per-side argument (4-tuple or dict)", "Keras 3"),
                   ((code(c), code(a) + ": " + ", ".join(sides), code("((top, bottom), (left, right))"))
                    for c, (a, sides) in layers.PADDING_SIDES.items()))
@@ -97,6 +113,17 @@ def render_reference() -> str:
     out += _table(("`K.image_dim_ordering()` compared with", "Keras 3 (elsewhere: Keras 1's value from it)"),
                   ((code(repr(k1)), code(f"keras.config.image_data_format() == {k3!r}"))
                    for k1, k3 in backend.IMAGE_DIM_ORDERING.items()))
+    out += _table(("Keras 1", "Keras 3 expression", "when", "Keras 1 defaults, value maps"),
+                  ((code(f"K.{n}({', '.join(r['params'])})"), code(w.replace("{", "").replace("}", "")),
+                    f"{r['choose']}={v!r}" if v else "—",
+                    ", ".join([*(f"{p}={d}" for p, d in r.get("defaults", {}).items()),
+                               *(f"{p}: " + ", ".join(f"{k!r} → {m}" for k, m in vs.items())
+                                 for p, vs in r.get("values", {}).items())]) or "—")
+                   for n, r in backend.TEMPLATES.items()
+                   for v, w in (r["write"].items() if isinstance(r["write"], dict) else [(None, r["write"])])))
+    out += _table(("Keras 1", "unsafe fix: why"), ((code(f"K.{n}"), why) for n, why in backend.UNSAFE.items()))
+    out += _table(("Keras 1 argument dropped", "of"), ((code(a), code(f"K.{n}")) for n, a in backend.DROPPED.items()))
+    out += _table(("left as written", "Keras 3"), ((code(f"K.{n}"), why) for n, why in backend.KEPT.items()))
     out += ["## [KM411](KM411.md) regularizers and constraints", ""]
     out += _table(("Keras 1", "Keras 3", "argument renames", "Keras 1 defaults written"),
                   ((code(q), code(f"{q.rsplit('.', 1)[0]}.{t}"), ", ".join(f"{a} → {b}" for a, b in r.items()) or "—",
@@ -121,12 +148,20 @@ def _training_reference(code) -> list[str]:
     out += _table(("compile(sample_weight_mode=)", "Keras 3"),
                   ((code(repr(v)), "dropped" + (f" (unsafe: {why})" if why else "")) for v, why in training.SAMPLE_WEIGHT_MODE.items()))
     out += _table(("Keras 1 method", "Keras 3 method"), ((code(a), code(b)) for a, b in training.RENAMED_METHODS.items()))
+    out += _table(("Sequential method", "Keras 1 positionals (written by keyword after y)"),
+                  ((code(m), ", ".join(ps)) for m, ps in training.SEQUENTIAL_POSITIONALS.items()))
     out += ["## [KM405](KM405.md) optimizer strings and attributes", ""]
     out += _table(("compile(optimizer=)", "Keras 3 (Keras 1's defaults)"),
                   ((code(repr(s)), code(n) if training.OPTIMIZERS[n]["defaults"] else "unchanged")
                    for s, n in training.OPTIMIZER_STRINGS.items()))
     out += _table(("Keras 1 attribute", "Keras 3 attribute"),
                   ((code(f"optimizer.{a}"), code(f"optimizer.{b}")) for a, b in training.OPTIMIZER_ATTRIBUTES.items()))
+    out += _table(("optimizer argument", "Keras 3"),
+                  [*((code(a), "unchanged") for a in training.OPTIMIZER_ARGUMENTS_KEPT),
+                   *((code(a), f"{code(b)} in a Keras 1 file (safe): {why}")
+                     for a, (b, why) in training.OPTIMIZER_ARGUMENTS_KERAS1.items()),
+                   (", ".join(code(a) for a in training.CLIP_ARGUMENTS) + " together", "reported: " + training.CLIP_BOTH),
+                   *((code(a), f"dropped (unsafe): {why}") for a, why in training.OPTIMIZER_ARGUMENTS_DROPPED.items())])
     out += ["## [KM407](KM407.md) generator methods", ""]
     out += _table(("Keras 1 method", "Keras 3 method", "Keras 1 positionals", "written"),
                   ((code(m), code(k3), ", ".join(ps), ", ".join(f"{a}={v}" for a, v in quiet))
@@ -145,11 +180,14 @@ def _training_reference(code) -> list[str]:
                   ((code(c), code(a), code(b)) for c, m in callbacks.ARGUMENTS.items() for a, b in m.items()))
     out += _table(("callback", "mode='auto' in Keras 1 → 'max' when the monitor contains"),
                   ((code(c), ", ".join(code(p) for p in ps)) for c, ps in callbacks.AUTO_MAX.items()))
+    out += [f"Unchanged in Keras 3: {', '.join(code(c) for c in sorted(callbacks.UNCHANGED))}.", ""]
     out += _table(("ModelCheckpoint", "Keras 3"),
                   ((code(f"{callbacks.CHECKPOINT_PERIOD[0]}={callbacks.CHECKPOINT_PERIOD[1]}"), "dropped"),
                    (code(callbacks.CHECKPOINT_PERIOD[0]) + "=N", "reported: " + callbacks.CHECKPOINT_PERIOD[2]),
                    (code("save_weights_only=True"),
-                    f"reported unless the file name ends in {code(callbacks.CHECKPOINT_WEIGHTS_SUFFIX)}")))
+                    f"reported unless the file name ends in {code(callbacks.CHECKPOINT_WEIGHTS_SUFFIX)}"),
+                   ("whole model", "reported unless the file name ends in "
+                    + " or ".join(code(x) for x in callbacks.CHECKPOINT_MODEL_SUFFIXES))))
     out += ["## [KM409](KM409.md) utility functions", ""]
     out += _table(("Keras 1", "Keras 3", "argument changes", "Keras 1 defaults written", "not exact when"),
                   ((code(q), code(".".join(r["target"])),
@@ -159,19 +197,29 @@ def _training_reference(code) -> list[str]:
                               + [f"positionals after {r['same']} by keyword"]),
                     ", ".join(f"{k3}={v}" for _, k3, v in r["defaults"]), r["inexact"] or "—")
                    for q, r in utils.FUNCTIONS.items()))
+    out += _table(("Keras 1 argument", "passed through", "why"),
+                  ((code(f"{q.rsplit('.', 1)[1]}({a})"), code(f"{m}.{f}"), why)
+                   for q, r in utils.FUNCTIONS.items() for a, (m, f, why) in r["wrap"].items()))
+    out += _table(("unchanged in Keras 3", "Keras 3"), ((code(q), why) for q, why in utils.UNCHANGED.items()))
     out += ["## [KM410](KM410.md) loss strings", ""]
     out += _table(("Keras 1 loss", "Keras 3", "safety"),
                   [*((code(repr(a)), code(repr(b)), "safe") for a, b in losses.LOSS_STRINGS.items()),
                    *((code(repr(a)), code(losses.COSINE_LAMBDA.format(fn=".".join(losses.COSINE_TARGET))),
-                      "unsafe: " + losses.COSINE_INEXACT) for a in sorted(losses.COSINE_LOSSES))])
+                      "unsafe: " + losses.COSINE_INEXACT) for a in sorted(losses.COSINE_LOSSES)),
+                   *((code(repr(a)), code(f.format(ops="keras.ops")), "report (Keras 1 files): " + losses.LABEL_CONVERSION)
+                     for a, f in losses.LABEL_CONVERTING_LOSSES.items())])
+    out += [f"Loss strings left alone (the same function): {', '.join(code(repr(x)) for x in sorted(losses.KERAS3_SAME_LOSSES))}.",
+            ""]
     out += ["## [KM504](KM504.md) removed training-side names", ""]
     out += _table(("Keras 1", "what to write"),
-                  [*((code(q), why) for q, why in utils.REMOVED.items()),
+                  [*((code(q), why) for q, why in {**utils.REMOVED, **training.REMOVED_NAMES}.items()),
                    *((code(f"Sequential.{m}"), why) for m, why in training.REMOVED_METHODS.items())])
     out += ["## [KM505](KM505.md) metric strings", ""]
     out += _table(("Keras 1 metric", "what to write"),
                   ((code(repr(m)) + (" (Keras 1 files only)" if m in losses.METRICS_KERAS3_VALID else ""), why)
                    for m, why in losses.METRIC_STRINGS.items()))
+    out += _table(("metric string", "Keras 1 logged it as", "Keras 3 logs it as"),
+                  ((code(repr(m)), code(repr(k)), code(repr(m))) for m, k in losses.METRIC_LOGGED_AS.items()))
     return out
 
 

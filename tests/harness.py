@@ -23,7 +23,7 @@ from kmigrate.engine.rule import all_rules
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(frozen=True)
 class Case:
     folder: str
     name: str
