@@ -34,7 +34,6 @@ INSTRUCTIONS = {
     ("KM401", "convert_all_kernels_in_model: Keras 3 has no Theano kernels: remove the call"): "remove",
     ("KM401", "_obtain_input_shape: private Keras 1 helper"): "copy",
     ("KM401", "keras.applications.audio_conv_utils` does not exist in Keras 3"): "copy",
-    ("KM503", "K.set_image_dim_ordering is not in Keras 3"): "unreached",
     ("KM506", "downloads a Keras 1 weight file"): "unreached",
 }
 
