@@ -205,3 +205,13 @@ def test_lambda_explicit_output_shape_none_is_reported():
     assert len(found) == 1 and "infers it" in found[0].message
     assert not [f for f in harness.check_findings(b"from keras.layers import Lambda\nl = Lambda(f, output_shape=(3,))\n")
                 if f.code == "KM501"]
+
+
+def test_input_length_on_a_recurrent_layer_is_keras1_code_and_gets_keras1_defaults():
+    # Keras 3 raises on LSTM(input_length=...): the file is Keras 1 code even with nothing else Keras 1-only,
+    # so the LSTM keeps Keras 1's hard_sigmoid gates (and orthogonal gain), not just its input shape.
+    source = (b"from keras.layers import LSTM\nfrom keras.models import Sequential\n\n"
+              b"model = Sequential()\nmodel.add(LSTM(5, input_dim=8, input_length=6))\n")
+    fixed, _ = harness.fix_bytes(source, [])
+    assert b"input_shape=(6, 8)" in fixed and b"ops.clip(0.2 * x + 0.5, 0.0, 1.0)" in fixed
+    assert b"Orthogonal(gain=1.1)" in fixed

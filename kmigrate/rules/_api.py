@@ -140,6 +140,10 @@ def _keras1_evidence(ctx: FileContext) -> bool:
             return True
         if any(a.keyword is not None and a.keyword.value in KERAS1_KEYWORDS for a in call.args):
             return True
+        name = qualname.rsplit(".", 1)[1]
+        if layers.ALIASES.get(name, name) in layers.SEQUENCE_INPUT and any(
+                a.keyword is not None and a.keyword.value == "input_length" for a in call.args):
+            return True  # Keras 3 raises on a recurrent or 1D convolution's input_length
     return bool(re.search(r"\bnb_epoch\s*=", ctx.text))
 
 
