@@ -123,7 +123,8 @@ def render_reference() -> str:
                    for v, w in (r["write"].items() if isinstance(r["write"], dict) else [(None, r["write"])])))
     out += _table(("Keras 1", "unsafe fix: why"), ((code(f"K.{n}"), why) for n, why in backend.UNSAFE.items()))
     out += _table(("Keras 1 argument dropped", "of"), ((code(a), code(f"K.{n}")) for n, a in backend.DROPPED.items()))
-    out += _table(("left as written", "Keras 3"), ((code(f"K.{n}"), why) for n, why in backend.KEPT.items()))
+    out += _table(("left as written", "Keras 3"), ((code(f"K.{n}"), why + "".join(f"; keyword `{a}=` → `{b}=`" for a, b in backend.KEPT_KEYWORDS.get(n, {}).items()))
+                   for n, why in backend.KEPT.items()))
     out += ["## [KM411](KM411.md) regularizers and constraints", ""]
     out += _table(("Keras 1", "Keras 3", "argument renames", "Keras 1 defaults written"),
                   ((code(q), code(f"{q.rsplit('.', 1)[0]}.{t}"), ", ".join(f"{a} → {b}" for a, b in r.items()) or "—",

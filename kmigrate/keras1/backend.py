@@ -250,6 +250,9 @@ KEPT = {
     "is_keras_tensor": "keras.backend.is_keras_tensor (also keras.utils.is_keras_tensor)",
 }
 
+#: Keyword names of the ``KEPT`` functions that Keras 3 spells otherwise (Keras 1 name → Keras 3 name).
+KEPT_KEYWORDS = {"set_epsilon": {"e": "value"}, "set_floatx": {"floatx": "value"}}
+
 #: Keras 1's image-ordering functions (kind V) and their Keras 3 ``keras.config`` functions.
 IMAGE_DIM_ORDERING_FUNCTIONS = {"image_dim_ordering": "image_data_format",
                                 "set_image_dim_ordering": "set_image_data_format"}

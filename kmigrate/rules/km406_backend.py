@@ -19,8 +19,9 @@ class BackendFunctions(Rule):
     name = "backend-function"
     summary = "Keras 1 `K.*` backend function that Keras 3 moved to `keras.ops` (or renamed)"
     calls = frozenset(f"{BACKEND}.{name}" for name in (*table.OPS, *table.TEMPLATES,
-                                                        *table.IMAGE_DIM_ORDERING_FUNCTIONS))
-    trigger_names = frozenset((*table.OPS, *table.TEMPLATES, *table.IMAGE_DIM_ORDERING_FUNCTIONS))
+                                                        *table.IMAGE_DIM_ORDERING_FUNCTIONS, *table.KEPT_KEYWORDS))
+    trigger_names = frozenset((*table.OPS, *table.TEMPLATES, *table.IMAGE_DIM_ORDERING_FUNCTIONS,
+                               *table.KEPT_KEYWORDS))
     doc = """
 ## What it does
 Rewrites calls of Keras 1 backend functions (`from keras import backend as K`; `K.sum(...)`) that
@@ -34,6 +35,9 @@ default, Keras 1's is written (T18): `K.concatenate(xs)` → `ops.concatenate(xs
 `K.pool2d(x, (2, 2))` → `ops.max_pool(x, (2, 2), strides=(1, 1), ...)`. Where Keras 3 reordered the
 parameters, every argument is written by keyword: the cross-entropies (T19), `K.in_top_k`,
 `K.batch_normalization` (whose fourth Keras 3 parameter is `axis`).
+
+Functions Keras 3's `keras.backend` still has (`K.epsilon()`, `K.set_floatx(...)`, ...) stay as written,
+except a keyword Keras 3 names otherwise: `K.set_epsilon(e=...)` → `K.set_epsilon(value=...)`.
 
 Functions Keras 3 has under the same name with another meaning, or not at all, become the expression
 that computes what Keras 1 did: `K.sqrt(x)` → `ops.sqrt(ops.maximum(x, 0.0))` (Keras 1 clipped
@@ -99,8 +103,27 @@ variable: Keras 3's 1D layers and `Flatten` then follow `channels_first` too (T1
             yield from _set_image_dim_ordering(ctx, call)
         elif name in table.TEMPLATES:
             yield from _template(ctx, call, name)
+        elif name in table.KEPT_KEYWORDS:
+            yield from _kept_keywords(call, name)
         else:
             yield from _op(ctx, call, name)
+
+
+def _kept_keywords(call: cst.Call, name: str):
+    """``K.set_epsilon(e=...)``: the function is still Keras 3's, its parameter is named ``value``."""
+    renames = table.KEPT_KEYWORDS[name]
+    renamed = [a.keyword.value for a in call.args if a.keyword is not None and a.keyword.value in renames]
+    if not renamed:
+        return
+
+    def build(updated: cst.Call) -> cst.Call:
+        return updated.with_changes(args=[
+            a.with_changes(keyword=cst.Name(renames[a.keyword.value]))
+            if a.keyword is not None and a.keyword.value in renames else a for a in updated.args])
+
+    changes = ", ".join(f"{k}= -> {renames[k]}=" for k in renamed)
+    yield Finding(BackendFunctions.code, f"K.{name}(...): {changes} (Keras 3's keras.backend.{name} names it so)", call,
+                  Fix(SAFE, "Rename the keyword", [Edit(call, build)]))
 
 
 def _applicability(name: str) -> tuple[str, list[str]]:
