@@ -53,3 +53,19 @@ def test_to_categorical_shapes_measured_in_keras3():
     assert keras.utils.to_categorical(labels, num_classes=3).shape == (2, 2, 3)
     assert (keras.utils.to_categorical(labels.ravel(), num_classes=3) == keras1).all()
     assert keras.utils.to_categorical(labels[:, :1], num_classes=3).shape == (2, 3)  # (n, 1): same as Keras 1
+
+
+def test_dataset_loaders_keep_keras1_positional_order_under_the_new_keyword():
+    """imdb/reuters load_data: Keras 3's parameters are Keras 1's with nb_words renamed (measured), and
+    Keras 3's imdb.load_data swallows nb_words= silently, hence the fix."""
+    import inspect
+
+    import keras
+
+    from kmigrate.keras1 import utils as table
+
+    for name in ("imdb", "reuters"):
+        row = table.FUNCTIONS[f"keras.datasets.{name}.load_data"]
+        keras3 = list(inspect.signature(getattr(keras.datasets, name).load_data).parameters)
+        assert keras3[:len(row["params"])] == [row["renames"].get(p, p) for p in row["params"]]
+    assert "kwargs" in inspect.signature(keras.datasets.imdb.load_data).parameters

@@ -49,6 +49,15 @@ FUNCTIONS = {
         "target": ("keras.utils", "get_file"), "params": ("fname", "origin", "untar", "md5_hash", "cache_subdir"),
         "same": 4, "renames": {}, "values": {}, "defaults": (), "wrap": {}, "inexact": None,
     },
+    # Keras 3's imdb.load_data swallows unknown keywords: nb_words= would be ignored silently (every word kept,
+    # indices past an Embedding's input_dim); reuters.load_data raises on it.  Same positional order.
+    **{f"keras.datasets.{name}.load_data": {
+        "target": (f"keras.datasets.{name}", "load_data"), "params": params, "same": len(params),
+        "renames": {"nb_words": "num_words"}, "values": {}, "defaults": (), "wrap": {}, "inexact": None,
+    } for name, params in (
+        ("imdb", ("path", "nb_words", "skip_top", "maxlen", "seed", "start_char", "oov_char", "index_from")),
+        ("reuters", ("path", "nb_words", "skip_top", "maxlen", "test_split", "seed", "start_char", "oov_char",
+                     "index_from")))},
     "keras.activations.relu": {
         "target": ("keras.activations", "relu"), "params": ("x", "alpha", "max_value"), "same": 3,
         "renames": {"alpha": "negative_slope"}, "values": {}, "defaults": (), "wrap": {}, "inexact": None,

@@ -27,7 +27,8 @@ shape); `visualize_util.plot(model, ...)` → `keras.utils.plot_model(model, ...
 show_layer_names=True)` (Keras 1's default; Keras 3's is False, T24); `load_img(path, grayscale=True)` →
 `color_mode='grayscale'`; `img_to_array(img, dim_ordering='th')` / `array_to_img(x, dim_ordering=...)`
 → `data_format='channels_first'` (`'tf'` → `'channels_last'`, `'default'` dropped);
-`activations.relu(x, alpha=a)` → `negative_slope=a`. Positional arguments whose place Keras 3 gave to
+`activations.relu(x, alpha=a)` → `negative_slope=a`; `imdb.load_data(nb_words=n)` /
+`reuters.load_data(nb_words=n)` → `num_words=n`. Positional arguments whose place Keras 3 gave to
 another parameter are written by keyword (`model_to_dot(model, True, False)`: Keras 3's third parameter
 is `show_dtype`; `get_file(fname, origin, untar, md5_hash, cache_subdir)`: Keras 3's fifth is
 `file_hash`).
@@ -36,7 +37,9 @@ is `show_dtype`; `get_file(fname, origin, untar, md5_hash, cache_subdir)`: Keras
 `nb_classes=`, `grayscale=` and `dim_ordering=` raise `TypeError` in Keras 3; `visualize_util` does not
 exist; `plot_model` without `show_layer_names=True` draws boxes without the layer names;
 `to_categorical` of (n, t) labels returns (n, t, classes) where Keras 1 returned (n * t, classes); a
-fifth positional of `get_file` lands in `file_hash`.
+fifth positional of `get_file` lands in `file_hash`. Keras 3's `imdb.load_data` swallows unknown keywords:
+`nb_words=20000` is ignored without a word, every word of the vocabulary is kept, and the indices run
+past the `Embedding(20000, ...)` that expects them (`reuters.load_data` raises).
 
 ## Example
 ```python
