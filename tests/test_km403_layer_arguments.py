@@ -215,3 +215,16 @@ def test_input_length_on_a_recurrent_layer_is_keras1_code_and_gets_keras1_defaul
     fixed, _ = harness.fix_bytes(source, [])
     assert b"input_shape=(6, 8)" in fixed and b"ops.clip(0.2 * x + 0.5, 0.0, 1.0)" in fixed
     assert b"Orthogonal(gain=1.1)" in fixed
+
+
+def test_embedding_keeps_output_dim_and_it_is_not_keras1_evidence():
+    # Keras 3's Embedding(input_dim, output_dim) kept the name (units= would raise), so a Keras 3 file using
+    # it is not Keras 1 code: its LSTM keeps Keras 3's defaults.
+    keras3 = (b"from keras.layers import Embedding, LSTM, Input\nx = Input((20,), dtype='int32')\n"
+              b"y = LSTM(32)(Embedding(input_dim=1000, output_dim=64)(x))\n")
+    assert harness.check_findings(keras3) == []
+    keras1 = keras3.replace(b"output_dim=64)", b"output_dim=64, init='uniform')") + \
+        b"from keras.models import Model\nmodel = Model(input=x, output=y)\n"
+    fixed, _ = harness.fix_bytes(keras1, [])
+    assert b"Embedding(input_dim=1000, output_dim=64, embeddings_initializer='uniform')" in fixed
+    assert b"recurrent_activation=lambda" in fixed

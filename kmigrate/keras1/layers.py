@@ -165,7 +165,7 @@ COMMON_ARGUMENTS = {
     "pool_length": "pool_size",
 }
 
-#: Renames that hold for one class only (override the common ones).
+#: Renames that hold for one class only (override the common ones; a name mapped to itself is kept).
 CLASS_ARGUMENTS = {
     "Dropout": {"p": "rate"},
     "SpatialDropout1D": {"p": "rate"},
@@ -178,7 +178,8 @@ CLASS_ARGUMENTS = {
     "UpSampling1D": {"length": "size"},
     "LeakyReLU": {"alpha": "negative_slope"},
     "PReLU": {"init": "alpha_initializer"},
-    "Embedding": {"init": "embeddings_initializer", "W_regularizer": "embeddings_regularizer",
+    # Keras 3's Embedding(input_dim, output_dim) kept the name: ``units`` would raise.
+    "Embedding": {"output_dim": "output_dim", "init": "embeddings_initializer", "W_regularizer": "embeddings_regularizer",
                   "W_constraint": "embeddings_constraint"},
     "InputLayer": {"input_shape": "shape", "batch_input_shape": "batch_shape", "input_dtype": "dtype"},
     "SeparableConvolution2D": {"init": "depthwise_initializer"},

@@ -138,9 +138,10 @@ def _keras1_evidence(ctx: FileContext) -> bool:
         if qualname in ("keras.models.Model", "keras.Model", "keras.engine.training.Model") and any(
                 a.keyword is not None and a.keyword.value in ("input", "output") for a in call.args):
             return True
-        if any(a.keyword is not None and a.keyword.value in KERAS1_KEYWORDS for a in call.args):
-            return True
         name = qualname.rsplit(".", 1)[1]
+        kept = {k for k, v in layers.CLASS_ARGUMENTS.get(layers.ALIASES.get(name, name), {}).items() if k == v}
+        if any(a.keyword is not None and a.keyword.value in KERAS1_KEYWORDS - kept for a in call.args):
+            return True  # (``Embedding(output_dim=...)`` is Keras 3 code too)
         if layers.ALIASES.get(name, name) in layers.SEQUENCE_INPUT and any(
                 a.keyword is not None and a.keyword.value == "input_length" for a in call.args):
             return True  # Keras 3 raises on a recurrent or 1D convolution's input_length
@@ -388,7 +389,7 @@ def convert_layer(ctx: FileContext, call: cst.Call, written: str) -> Conversion 
     if bound is None:
         return None
     positional, keywords, star = bound
-    renames = {**layers.COMMON_ARGUMENTS, **layers.CLASS_ARGUMENTS.get(k1, {})}
+    renames = {k: v for k, v in {**layers.COMMON_ARGUMENTS, **layers.CLASS_ARGUMENTS.get(k1, {})}.items() if k != v}
     changes: list[str] = []
     problems: list[str] = []
     target = layers.CLASSES.get(k1, k1)
