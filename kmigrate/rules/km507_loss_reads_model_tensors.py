@@ -1,0 +1,141 @@
+"""KM507: a loss function that reads the model's own symbolic tensors (Keras 1's VAE idiom) — report only."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from kmigrate.engine import tree
+from kmigrate.engine.context import FileContext
+from kmigrate.engine.rule import Finding, Rule
+from kmigrate.rules.km410_loss_names import compile_argument, compile_items, is_compile
+
+#: Where a tensor of the model comes from: ``Input(...)``.
+INPUTS = frozenset({"keras.Input", "keras.layers.Input", "keras.engine.topology.Input", "keras.layers.core.Input",
+                    "keras.engine.Input"})
+
+
+class LossReadsModelTensors(Rule):
+    code = "KM507"
+    name = "loss-reads-model-tensors"
+    summary = "a loss function given to `compile` that reads the model's own tensors (a VAE's KL term)"
+    node_types = (cst.Call,)
+    trigger_names = frozenset({"compile"})
+    doc = """
+## What it does
+Reports a loss function of the file, given to `compile(loss=...)`, that reads tensors of the model from
+outside its arguments: names bound to `Input(...)` or to a layer applied to tensors (`z_mean =
+Dense(2)(h)`). This is how Keras 1 programs wrote a variational autoencoder's KL term.
+
+## Why is this bad?
+Keras 1 built the loss into the same graph as the model, so a loss could use any tensor of it. Keras 3
+calls a loss with `(y_true, y_pred)` only, outside the model's graph: the symbolic tensors the function
+reads are placeholders there, and `fit` raises (`ValueError: A KerasTensor cannot be used as input to a
+TensorFlow function`).
+
+## Example
+```python
+z_mean = Dense(latent_dim)(h)
+z_log_var = Dense(latent_dim)(h)
+
+def vae_loss(x, x_decoded_mean):
+    xent = original_dim * objectives.binary_crossentropy(x, x_decoded_mean)
+    kl = -0.5 * K.sum(1 + z_log_var - K.square(z_mean) - K.exp(z_log_var), axis=-1)
+    return xent + kl
+
+vae.compile(optimizer='rmsprop', loss=vae_loss)
+```
+
+## Use instead
+The term that needs the model's tensors goes into the model, as a layer that adds it with `add_loss`
+(Keras 1 averaged `xent + kl` over the batch; the mean of the sum is the sum of the means):
+```python
+class KLDivergence(keras.layers.Layer):
+    def call(self, inputs):
+        z_mean, z_log_var = inputs
+        kl = -0.5 * ops.sum(1 + z_log_var - ops.square(z_mean) - ops.exp(z_log_var), axis=-1)
+        self.add_loss(ops.mean(kl))
+        return inputs
+
+z_mean, z_log_var = KLDivergence()([z_mean, z_log_var])
+
+def vae_loss(x, x_decoded_mean):
+    return original_dim * keras.losses.binary_crossentropy(x, x_decoded_mean)
+```
+
+## Fix safety
+Report only: where the term belongs in the model is a design decision.
+"""
+
+    def check_node(self, ctx: FileContext, node: cst.CSTNode):
+        if not is_compile(node):
+            return
+        arg = compile_argument(node, "loss", 1)
+        for item in (compile_items(arg.value) or []) if arg is not None else []:
+            function = _function(ctx, item)
+            if function is None:
+                continue
+            read = _model_tensors(ctx, function)
+            if read:
+                names = ", ".join(f"`{n}`" for n in read)
+                yield Finding(self.code, f"loss `{function.name.value}` reads the model's tensors {names}: Keras 3 "
+                                         f"calls a loss with (y_true, y_pred) only, outside the model (fit raises); "
+                                         f"compute that term in a layer with self.add_loss(...)", item)
+
+
+def _function(ctx: FileContext, item: cst.BaseExpression) -> cst.FunctionDef | None:
+    """The ``def`` of the file that ``item`` names (its only binding)."""
+    if not isinstance(item, cst.Name):
+        return None
+    _, bindings = ctx.resolver.lookup(ctx.resolver.scope_at(item), item.value)
+    if len(bindings) == 1 and isinstance(bindings[0].node, cst.FunctionDef):
+        return bindings[0].node
+    return None
+
+
+def _model_tensors(ctx: FileContext, function: cst.FunctionDef) -> list[str]:
+    """Names the function reads from outside that the file binds only to model tensors, in reading order."""
+    found: list[str] = []
+    for name in tree.descendants(function.body):
+        if not isinstance(name, cst.Name) or name.value in found or not _read(ctx, name):
+            continue
+        scope, bindings = ctx.resolver.lookup(ctx.resolver.scope_at(name), name.value)
+        if scope is None or not bindings or _inside(ctx, scope.node, function):
+            continue
+        if all(_tensor_binding(ctx, b.node) for b in bindings):
+            found.append(name.value)
+    return found
+
+
+def _read(ctx: FileContext, name: cst.Name) -> bool:
+    parent = ctx.parent(name)
+    if isinstance(parent, cst.Attribute):
+        return parent.attr is not name
+    if isinstance(parent, cst.Arg):
+        return parent.keyword is not name
+    return not isinstance(parent, (cst.Param, cst.AssignTarget, cst.FunctionDef, cst.ClassDef, cst.ImportAlias))
+
+
+def _inside(ctx: FileContext, node: cst.CSTNode, ancestor: cst.CSTNode) -> bool:
+    return node is ancestor or any(a is ancestor for a in ctx.ancestors(node))
+
+
+def _tensor_binding(ctx: FileContext, node: cst.CSTNode) -> bool:
+    """``name = Input(...)``, ``name = Dense(2)(h)`` or ``name = layer(h)`` with ``layer = Dense(2)``."""
+    value = _assigned(ctx, node)
+    if not isinstance(value, cst.Call):
+        return False
+    if ctx.qualified_name(value.func) in INPUTS:
+        return True
+    layer = value.func
+    if isinstance(layer, cst.Name):  # a layer bound first, applied here
+        _, bindings = ctx.resolver.lookup(ctx.resolver.scope_at(layer), layer.value)
+        layer = _assigned(ctx, bindings[0].node) if len(bindings) == 1 else None
+    return isinstance(layer, cst.Call) and (ctx.qualified_name(layer.func) or "").startswith("keras.")
+
+
+def _assigned(ctx: FileContext, node: cst.CSTNode) -> cst.BaseExpression | None:
+    """The value of ``name = value`` when ``node`` is that binding."""
+    assign = ctx.parent(node)
+    if isinstance(node, cst.AssignTarget) and isinstance(node.target, cst.Name) and isinstance(assign, cst.Assign):
+        return assign.value
+    return None
