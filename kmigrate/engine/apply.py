@@ -76,9 +76,9 @@ def _import_line(module: str, names: list[tuple[str, str | None]]) -> cst.Simple
 class _Applier:
     """The rewrite callback of ``tree.rebuild``: edits, import changes, emptied statements."""
 
-    def __init__(self, edits, remove_aliases, add_aliases, insert_after, insert_at_top, rebuilt):
+    def __init__(self, edits, remove_aliases, add_aliases, insert_after, insert_at_top, removed):
         self.edits = edits
-        self.rebuilt = rebuilt  # original node -> the one node that stands for it in the new tree (None: removed)
+        self.removed = removed  # original nodes removed whole
         self.remove_aliases = remove_aliases  # set of ImportAlias nodes
         self.add_aliases = add_aliases  # ImportFrom -> [(name, alias)]
         self.insert_after = insert_after  # statement line -> [lines]
@@ -86,10 +86,8 @@ class _Applier:
 
     def __call__(self, original_node, updated_node):
         result = self._rewrite(original_node, updated_node)
-        if isinstance(result, cst.CSTNode) and result is not original_node:
-            self.rebuilt[original_node] = result
-        elif result is cst.RemovalSentinel.REMOVE:
-            self.rebuilt[original_node] = None
+        if result is cst.RemovalSentinel.REMOVE:
+            self.removed.add(original_node)
         return result
 
     def _rewrite(self, original_node, updated_node):
@@ -169,10 +167,10 @@ def _inside(ctx: FileContext, node: cst.CSTNode, replaced: set) -> bool:
 
 
 def apply_fixes(ctx: FileContext, fixes: Sequence[Fix], replaced_imports: frozenset[str],
-                rebuilt: dict | None = None) -> cst.Module:
-    """The module with ``fixes`` applied; ``rebuilt`` (when given) receives, for each original node on a
-    rebuilt path, the node that stands for it in the new module (None for a node removed whole)."""
-    rebuilt = {} if rebuilt is None else rebuilt
+                removed: set | None = None) -> cst.Module:
+    """The module with ``fixes`` applied; ``removed`` (when given) receives the original nodes the fixes
+    removed whole."""
+    removed = set() if removed is None else removed
     edits = _edits_by_node(fixes)
     replaced = {node for node, chain in edits.items() if not chain[0].keeps_node}
     requests: list[ImportRequest] = []
@@ -180,14 +178,14 @@ def apply_fixes(ctx: FileContext, fixes: Sequence[Fix], replaced_imports: frozen
         for request in fix.imports:
             if request not in requests:
                 requests.append(request)
-    module = _apply(ctx, edits, replaced, requests, replaced_imports, rebuilt)
+    module = _apply(ctx, edits, replaced, requests, replaced_imports, removed)
     # An edit inside a node another edit rebuilds may be discarded with its imports: keep only the
     # added names the new code uses (checked only when edits nest, which is rare).
     if requests and any(_inside(ctx, ctx.parent(node), replaced) for node in edits if ctx.parent(node) is not None):
         unused = _unused_added(ctx, module.code, requests)
         if unused:
-            rebuilt.clear()
-            module = _apply(ctx, edits, replaced, [r for r in requests if r not in unused], replaced_imports, rebuilt)
+            removed.clear()
+            module = _apply(ctx, edits, replaced, [r for r in requests if r not in unused], replaced_imports, removed)
     return module
 
 
@@ -204,7 +202,7 @@ def _unused_added(ctx: FileContext, code: str, requests: list[ImportRequest]) ->
 
 
 def _apply(ctx: FileContext, edits: dict, replaced: set, requests: list[ImportRequest],
-           replaced_imports: frozenset[str], rebuilt: dict) -> cst.Module:
+           replaced_imports: frozenset[str], removed: set) -> cst.Module:
     resolver = ctx.resolver
     planner = ctx.imports
 
@@ -257,5 +255,5 @@ def _apply(ctx: FileContext, edits: dict, replaced: set, requests: list[ImportRe
 
     targets = {*edits, *remove_aliases, *add_aliases, *insert_after, ctx.module}
     targets |= {ctx.parent(alias) for alias in remove_aliases}
-    applier = _Applier(edits, remove_aliases, add_aliases, insert_after, insert_at_top, rebuilt)
+    applier = _Applier(edits, remove_aliases, add_aliases, insert_after, insert_at_top, removed)
     return tree.rebuild(ctx.module, targets, ctx.resolver.parents, applier)

@@ -281,8 +281,8 @@ def _applied(ctx: FileContext, fixes: list[Fix], registry: Registry, nodes: list
     """The fixed module, its code, and where the (original) ``nodes`` are in it.  A node the fixes rebuilt
     has no position (its rule must look at it again: e.g. an import that lost a name may now be fixable);
     a node they removed whole (e.g. an import left unused) is ``REMOVED``."""
-    rebuilt: dict = {}
-    module = apply.apply_fixes(ctx, fixes, registry.replaced_imports, rebuilt)
-    code, found = code_and_positions(module, nodes)
-    positions = {node: REMOVED if rebuilt.get(node, node) is None else found.get(node) for node in nodes}
-    return module, code, {node: where for node, where in positions.items() if where is not None}
+    removed: set = set()
+    module = apply.apply_fixes(ctx, fixes, registry.replaced_imports, removed)
+    code, positions = code_and_positions(module, nodes)
+    positions.update((node, REMOVED) for node in nodes if node in removed)
+    return module, code, positions

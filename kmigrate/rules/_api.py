@@ -99,6 +99,9 @@ KERAS1_KEYWORDS = frozenset({
     *(k for k in layers.COMMON_ARGUMENTS if k not in ("init",)), "nb_epoch", "samples_per_epoch",
     "nb_val_samples", "consume_less", "forget_bias_init", "input_dtype", "lr",
 })
+#: Classes where one of those keywords is Keras 3's too (``Embedding(output_dim=...)``): what is left.
+_KERAS1_KEYWORDS_OF = {c: KERAS1_KEYWORDS - {k for k, v in renames.items() if k == v}
+                       for c, renames in layers.CLASS_ARGUMENTS.items() if any(k == v for k, v in renames.items())}
 #: Names only Keras 1 had (their calls are Keras 1 evidence).
 KERAS1_CALLS = frozenset({"Convolution1D", "Convolution2D", "Convolution3D", "AtrousConvolution1D",
                           "AtrousConvolution2D", "Deconvolution2D", "SeparableConvolution2D", "Merge",
@@ -139,9 +142,9 @@ def _keras1_evidence(ctx: FileContext) -> bool:
                 a.keyword is not None and a.keyword.value in ("input", "output") for a in call.args):
             return True
         name = qualname.rsplit(".", 1)[1]
-        kept = {k for k, v in layers.CLASS_ARGUMENTS.get(layers.ALIASES.get(name, name), {}).items() if k == v}
-        if any(a.keyword is not None and a.keyword.value in KERAS1_KEYWORDS - kept for a in call.args):
-            return True  # (``Embedding(output_dim=...)`` is Keras 3 code too)
+        keywords = _KERAS1_KEYWORDS_OF.get(layers.ALIASES.get(name, name), KERAS1_KEYWORDS)
+        if any(a.keyword is not None and a.keyword.value in keywords for a in call.args):
+            return True
         if layers.ALIASES.get(name, name) in layers.SEQUENCE_INPUT and any(
                 a.keyword is not None and a.keyword.value == "input_length" for a in call.args):
             return True  # Keras 3 raises on a recurrent or 1D convolution's input_length

@@ -131,18 +131,18 @@ def file_function(ctx: FileContext, name: cst.BaseExpression) -> cst.FunctionDef
 
 
 def loads_of(ctx: FileContext, value: str) -> list[cst.Name]:
-    """Every ``Name`` node spelled ``value`` that reads a variable (not an attribute, keyword or target)."""
-    loads = []
-    for node in ctx.resolver.names.get(value, ()):
-        parent = ctx.parent(node)
-        if isinstance(parent, cst.Attribute) and parent.attr is node:
-            continue
-        if isinstance(parent, (cst.Arg, cst.Param)) and (getattr(parent, "keyword", None) is node or getattr(parent, "name", None) is node):
-            continue
-        if isinstance(parent, (cst.AssignTarget, cst.FunctionDef, cst.ClassDef, cst.ImportAlias, cst.AsName)):
-            continue
-        loads.append(node)
-    return loads
+    """Every ``Name`` node spelled ``value`` that reads a variable."""
+    return [node for node in ctx.resolver.names.get(value, ()) if is_load(ctx, node)]
+
+
+def is_load(ctx: FileContext, node: cst.Name) -> bool:
+    """``node`` reads a variable (it is not an attribute, keyword, parameter or target)."""
+    parent = ctx.parent(node)
+    if isinstance(parent, cst.Attribute) and parent.attr is node:
+        return False
+    if isinstance(parent, (cst.Arg, cst.Param)) and (getattr(parent, "keyword", None) is node or getattr(parent, "name", None) is node):
+        return False
+    return not isinstance(parent, (cst.AssignTarget, cst.FunctionDef, cst.ClassDef, cst.ImportAlias, cst.AsName))
 
 
 def uses_of_assign(ctx: FileContext, assign: cst.Assign) -> list[cst.Name] | None:

@@ -6,7 +6,6 @@ import libcst as cst
 
 from kmigrate.engine.context import FileContext
 from kmigrate.engine.rule import SAFE, Edit, Finding, Fix, Rule
-from kmigrate.engine.tree import descendants
 from kmigrate.keras1 import losses as table
 from kmigrate.rules import _api
 from kmigrate.rules.km410_loss_names import (
@@ -22,7 +21,8 @@ class MetricNames(Rule):
     name = "metric-names"
     summary = ("Keras 1 metric strings `'fmeasure'`, `'precision'`, `'recall'`, `'cosine_proximity'`, `'hinge'` in `compile`, "
                "and metrics read under Keras 1's logged name (`'acc'`)")
-    node_types = (cst.Call,)
+    # Subscripts and comparisons too: the keys the file reads are gathered in the shared walk.
+    node_types = (cst.Call, cst.Subscript, cst.Comparison)
     trigger_names = frozenset({"compile"})
     doc = """
 ## What it does
@@ -73,7 +73,8 @@ values) is your call.
 """
 
     def check_node(self, ctx: FileContext, node: cst.CSTNode):
-        if not is_compile(node):
+        ctx.cache.setdefault((self.code, "keys"), []).extend(_keys_in(node))
+        if not (isinstance(node, cst.Call) and is_compile(node)):
             return
         ctx.cache.setdefault((self.code, "compiles"), []).append(node)
         for string, value in compile_strings(node, "metrics", 2):
@@ -96,7 +97,7 @@ values) is your call.
                 strings += [i for i in items if isinstance(i, cst.SimpleString) and i.evaluated_value in renamed]
         if not strings and not hidden:
             return
-        keys = _keys_read(ctx.module)
+        keys = ctx.cache.get((self.code, "keys"), [])
         read = {k1: next((k for k in keys if _logged(k, k1)), None) for k1 in set(renamed.values())}
         for value in hidden:
             for k1, key in sorted(read.items()):
@@ -126,20 +127,16 @@ def _logged(key: str, name: str) -> bool:
     return key == name or key.endswith("_" + name)
 
 
-def _keys_read(module: cst.Module) -> list[str]:
-    """The string literals the file reads as keys: ``x['acc']``, ``x.get('acc')``, ``'acc' in x`` and
+def _keys_in(node: cst.CSTNode) -> list[str]:
+    """The string literals ``node`` reads as keys: ``x['acc']``, ``x.get('acc')``, ``'acc' in x`` and
     ``monitor='val_acc'`` (history, logs, callbacks)."""
-    keys = []
-    for node in descendants(module):
-        strings = []
-        if isinstance(node, cst.Subscript):
-            strings = [e.slice.value for e in node.slice if isinstance(e.slice, cst.Index)]
-        elif isinstance(node, cst.Call):
-            if isinstance(node.func, cst.Attribute) and node.func.attr.value in ("get", "pop") and node.args:
-                strings = [node.args[0].value]
-            strings += [a.value for a in node.args if a.keyword is not None and a.keyword.value == "monitor"]
-        elif isinstance(node, cst.Comparison) and any(isinstance(c.operator, (cst.In, cst.NotIn))
-                                                      for c in node.comparisons):
-            strings = [node.left]
-        keys += [s.evaluated_value for s in strings if isinstance(s, cst.SimpleString)]
-    return keys
+    strings = []
+    if isinstance(node, cst.Subscript):
+        strings = [e.slice.value for e in node.slice if isinstance(e.slice, cst.Index)]
+    elif isinstance(node, cst.Call):
+        if isinstance(node.func, cst.Attribute) and node.func.attr.value in ("get", "pop") and node.args:
+            strings = [node.args[0].value]
+        strings += [a.value for a in node.args if a.keyword is not None and a.keyword.value == "monitor"]
+    elif isinstance(node, cst.Comparison) and any(isinstance(c.operator, (cst.In, cst.NotIn)) for c in node.comparisons):
+        strings = [node.left]
+    return [s.evaluated_value for s in strings if isinstance(s, cst.SimpleString)]

@@ -7,11 +7,8 @@ import libcst as cst
 from kmigrate.engine import tree
 from kmigrate.engine.context import FileContext
 from kmigrate.engine.rule import Finding, Rule
+from kmigrate.rules import _evidence
 from kmigrate.rules.km410_loss_names import compile_argument, compile_items, is_compile
-
-#: Where a tensor of the model comes from: ``Input(...)``.
-INPUTS = frozenset({"keras.Input", "keras.layers.Input", "keras.engine.topology.Input", "keras.layers.core.Input",
-                    "keras.engine.Input"})
 
 
 class LossReadsModelTensors(Rule):
@@ -71,7 +68,7 @@ Report only: where the term belongs in the model is a design decision.
             return
         arg = compile_argument(node, "loss", 1)
         for item in (compile_items(arg.value) or []) if arg is not None else []:
-            function = _function(ctx, item)
+            function = _evidence.file_function(ctx, item)
             if function is None:
                 continue
             read = _model_tensors(ctx, function)
@@ -82,60 +79,24 @@ Report only: where the term belongs in the model is a design decision.
                                          f"compute that term in a layer with self.add_loss(...)", item)
 
 
-def _function(ctx: FileContext, item: cst.BaseExpression) -> cst.FunctionDef | None:
-    """The ``def`` of the file that ``item`` names (its only binding)."""
-    if not isinstance(item, cst.Name):
-        return None
-    _, bindings = ctx.resolver.lookup(ctx.resolver.scope_at(item), item.value)
-    if len(bindings) == 1 and isinstance(bindings[0].node, cst.FunctionDef):
-        return bindings[0].node
-    return None
-
-
 def _model_tensors(ctx: FileContext, function: cst.FunctionDef) -> list[str]:
-    """Names the function reads from outside that the file binds only to model tensors, in reading order."""
+    """Names the function reads from outside whose value there is a model tensor, in reading order."""
     found: list[str] = []
     for name in tree.descendants(function.body):
-        if not isinstance(name, cst.Name) or name.value in found or not _read(ctx, name):
+        if not isinstance(name, cst.Name) or name.value in found or not _evidence.is_load(ctx, name):
             continue
-        scope, bindings = ctx.resolver.lookup(ctx.resolver.scope_at(name), name.value)
-        if scope is None or not bindings or _inside(ctx, scope.node, function):
-            continue
-        if all(_tensor_binding(ctx, b.node) for b in bindings):
+        scope, _ = ctx.resolver.lookup(ctx.resolver.scope_at(name), name.value)
+        local = scope is None or any(n is function for n in (scope.node, *ctx.ancestors(scope.node)))
+        if not local and _tensor(ctx, _evidence.assigned_value(ctx, name)):
             found.append(name.value)
     return found
 
 
-def _read(ctx: FileContext, name: cst.Name) -> bool:
-    parent = ctx.parent(name)
-    if isinstance(parent, cst.Attribute):
-        return parent.attr is not name
-    if isinstance(parent, cst.Arg):
-        return parent.keyword is not name
-    return not isinstance(parent, (cst.Param, cst.AssignTarget, cst.FunctionDef, cst.ClassDef, cst.ImportAlias))
-
-
-def _inside(ctx: FileContext, node: cst.CSTNode, ancestor: cst.CSTNode) -> bool:
-    return node is ancestor or any(a is ancestor for a in ctx.ancestors(node))
-
-
-def _tensor_binding(ctx: FileContext, node: cst.CSTNode) -> bool:
-    """``name = Input(...)``, ``name = Dense(2)(h)`` or ``name = layer(h)`` with ``layer = Dense(2)``."""
-    value = _assigned(ctx, node)
+def _tensor(ctx: FileContext, value: cst.BaseExpression | None) -> bool:
+    """``Input(...)``, ``Dense(2)(h)`` or ``layer(h)`` with ``layer = Dense(2)``."""
     if not isinstance(value, cst.Call):
         return False
-    if ctx.qualified_name(value.func) in INPUTS:
+    if _evidence.keras_class(ctx, value.func) == "Input":
         return True
-    layer = value.func
-    if isinstance(layer, cst.Name):  # a layer bound first, applied here
-        _, bindings = ctx.resolver.lookup(ctx.resolver.scope_at(layer), layer.value)
-        layer = _assigned(ctx, bindings[0].node) if len(bindings) == 1 else None
-    return isinstance(layer, cst.Call) and (ctx.qualified_name(layer.func) or "").startswith("keras.")
-
-
-def _assigned(ctx: FileContext, node: cst.CSTNode) -> cst.BaseExpression | None:
-    """The value of ``name = value`` when ``node`` is that binding."""
-    assign = ctx.parent(node)
-    if isinstance(node, cst.AssignTarget) and isinstance(node.target, cst.Name) and isinstance(assign, cst.Assign):
-        return assign.value
-    return None
+    layer = _evidence.assigned_value(ctx, value.func) if isinstance(value.func, cst.Name) else value.func
+    return isinstance(layer, cst.Call) and _evidence.keras_class(ctx, layer.func) is not None
